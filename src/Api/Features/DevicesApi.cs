@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Warranty.Api.Http;
+using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Api.Features;
+
+/// <summary>Device registration, devices and coverage lookups (the hot path), and the usage feed.</summary>
+public static class DevicesApi
+{
+    public sealed record DeclarationsRequest(
+        bool? ConditionOk, bool? OwnedBySubscriber, bool? RentedOrLeased, bool? BusinessUse,
+        bool? UnofficialRepairOrModification, bool? ThirdPartyLostOrStolen, bool? IllegallyUnlocked, bool? CoveredByOtherWarranty);
+
+    public sealed record RegisterDeviceRequest(string? Imei, string? At, DeclarationsRequest? Declarations);
+
+    public sealed record UsageRequest(string? Imei, string? At);
+
+    public static IEndpointRouteBuilder MapDevices(this IEndpointRouteBuilder app)
+    {
+        app.MapPut("/v1/lines/{lineId}/device", Register).WithTags("Devices").Problems(404, 409, 422);
+
+        var devices = app.MapGroup("/v1/devices").WithTags("Devices");
+        devices.MapGet("/{imei}", Get).Problems(404);
+        devices.MapGet("/{imei}/coverage", Coverage).Problems(404);
+
+        app.MapPost("/v1/lines/{lineId}/usage", Usage).WithTags("Usage feed").Problems(404);
+        return app;
+    }
+
+    public static async Task<Results<Ok<LineView>, ProblemHttpResult>> Register(string lineId, RegisterDeviceRequest body, HttpContext http, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        var imei = read.Imei("imei", body.Imei);
+        var at = read.Timestamp("at", body.At);
+        var d = body.Declarations;
+        if (d is null)
+        {
+            read.Error("declarations", "The field is required.");
+        }
+
+        var declarations = new Declarations(
+            read.Required("declarations.conditionOk", d?.ConditionOk ?? Missing(d)),
+            read.Required("declarations.ownedBySubscriber", d?.OwnedBySubscriber ?? Missing(d)),
+            read.Required("declarations.rentedOrLeased", d?.RentedOrLeased ?? Missing(d)),
+            read.Required("declarations.businessUse", d?.BusinessUse ?? Missing(d)),
+            read.Required("declarations.unofficialRepairOrModification", d?.UnofficialRepairOrModification ?? Missing(d)),
+            read.Required("declarations.thirdPartyLostOrStolen", d?.ThirdPartyLostOrStolen ?? Missing(d)),
+            read.Required("declarations.illegallyUnlocked", d?.IllegallyUnlocked ?? Missing(d)),
+            read.Required("declarations.coveredByOtherWarranty", d?.CoveredByOtherWarranty ?? Missing(d)));
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        var context = new EventContext(at, Endpoints.Actor(http, "subscriber"));
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).RegisterDeviceAsync(new RegisterDeviceCommand(imei, declarations), context));
+    }
+
+    public static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Get(string imei, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.Imei("imei", imei);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        return await services.Grains.GetGrain<IDeviceGrain>(imei).GetAsync() is { } device
+            ? TypedResults.Ok(device)
+            : Problems.From(WarrantyError.NotFound(ErrorCodes.DeviceNotFound, $"Device {imei} is not registered."));
+    }
+
+    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> Coverage(string imei, string? date, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.Imei("imei", imei);
+        var on = read.OptionalDate("date", date) ?? JapanTime.DateOf(read.Now);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<IDeviceGrain>(imei).GetCoverageAsync(on));
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Usage(string lineId, UsageRequest body, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        var imei = read.Imei("imei", body.Imei);
+        var at = read.Timestamp("at", body.At);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        var result = await services.Grains.GetGrain<ILineGrain>(lineId).RecordUsageAsync(imei, at);
+        return result.Error is { } error ? Problems.From(error) : TypedResults.NoContent();
+    }
+
+    // When the whole declarations object is missing, one error for it is enough.
+    private static bool? Missing(DeclarationsRequest? d) => d is null ? false : null;
+}

@@ -1,0 +1,154 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Warranty.Api.Http;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Api.Features;
+
+/// <summary>Lines and their option (role: operator; a subscriber reads and terminates its own).</summary>
+public static class LinesApi
+{
+    public sealed record CreateLineRequest(string? LineId, string? Plan, string? SimType, string? ServiceStartDate, bool? WarrantyOption, string? At);
+
+    public sealed record ChangePlanRequest(string? Plan, string? At);
+
+    public sealed record DateRequest(string? Date, string? At);
+
+    public sealed record AtRequest(string? At);
+
+    public static IEndpointRouteBuilder MapLines(this IEndpointRouteBuilder app)
+    {
+        var lines = app.MapGroup("/v1/lines").WithTags("Lines");
+        lines.MapPost("/", Create).Problems(409);
+        lines.MapGet("/{lineId}", Get).Problems(404);
+        lines.MapPatch("/{lineId}", ChangePlan).Problems(404, 409);
+        lines.MapPost("/{lineId}/option", AddOption).Problems(404, 409);
+        lines.MapPost("/{lineId}/option/termination", Terminate).Problems(404, 409);
+        lines.MapPost("/{lineId}/cancellation", Cancel).Problems(404, 409);
+        lines.MapGet("/{lineId}/history", History).Problems(404);
+        lines.MapGet("/{lineId}/reception", Reception).Problems(404);
+        lines.MapGet("/{lineId}/charges", Charges).WithTags("Charges").Problems(404);
+        return app;
+    }
+
+    public static async Task<Results<Created<LineView>, ProblemHttpResult>> Create(CreateLineRequest body, HttpContext http, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        var lineId = read.LineId("lineId", body.LineId);
+        var command = new CreateLineCommand(
+            read.Enum<Plan>("plan", body.Plan),
+            read.Enum<SimType>("simType", body.SimType),
+            read.Date("serviceStartDate", body.ServiceStartDate),
+            read.Required("warrantyOption", body.WarrantyOption));
+        var at = read.Timestamp("at", body.At);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        var result = await services.Grains.GetGrain<ILineGrain>(lineId).CreateAsync(command, new EventContext(at, Endpoints.Actor(http, "operator")));
+        return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/v1/lines/{lineId}", result.Value!);
+    }
+
+    public static async Task<Results<Ok<LineView>, ProblemHttpResult>> Get(string lineId, [AsParameters] Services services)
+    {
+        if (Invalid(services, lineId) is { } problem)
+        {
+            return problem;
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetAsync());
+    }
+
+    public static async Task<Results<Ok<LineView>, ProblemHttpResult>> ChangePlan(string lineId, ChangePlanRequest body, HttpContext http, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        var plan = read.Enum<Plan>("plan", body.Plan);
+        var at = read.Timestamp("at", body.At);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).ChangePlanAsync(plan, new EventContext(at, Endpoints.Actor(http, "operator"))));
+    }
+
+    public static async Task<Results<Ok<LineView>, ProblemHttpResult>> AddOption(string lineId, HttpContext http, [AsParameters] Services services)
+    {
+        if (Invalid(services, lineId) is { } problem)
+        {
+            return problem;
+        }
+
+        var context = new EventContext(services.Reader().Now, Endpoints.Actor(http, "operator"));
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).AddOptionAsync(context));
+    }
+
+    public static async Task<Results<Ok<LineView>, ProblemHttpResult>> Terminate(string lineId, DateRequest body, HttpContext http, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        var date = read.Date("date", body.Date);
+        var at = read.Timestamp("at", body.At);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).TerminateOptionAsync(date, new EventContext(at, Endpoints.Actor(http, "operator"))));
+    }
+
+    public static async Task<Results<Ok<LineView>, ProblemHttpResult>> Cancel(string lineId, DateRequest body, HttpContext http, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        var date = read.Date("date", body.Date);
+        var at = read.Timestamp("at", body.At);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).CancelAsync(date, new EventContext(at, Endpoints.Actor(http, "operator"))));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> History(string lineId, [AsParameters] Services services)
+    {
+        if (Invalid(services, lineId) is { } problem)
+        {
+            return problem;
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetHistoryAsync());
+    }
+
+    public static async Task<Results<Ok<ReceptionView>, ProblemHttpResult>> Reception(string lineId, [AsParameters] Services services)
+    {
+        if (Invalid(services, lineId) is { } problem)
+        {
+            return problem;
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetReceptionAsync());
+    }
+
+    public static async Task<Results<Ok<ChargesView>, ProblemHttpResult>> Charges(string lineId, string? month, [AsParameters] Services services)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        var (year, monthNumber) = read.Month("month", month);
+        if (read.Failed)
+        {
+            return Problems.From(read.Problem());
+        }
+
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetChargesAsync(year, monthNumber));
+    }
+
+    private static ProblemHttpResult? Invalid(Services services, string lineId)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        return read.Failed ? Problems.From(read.Problem()) : null;
+    }
+}

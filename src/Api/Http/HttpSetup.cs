@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Json;
+using Scalar.AspNetCore;
+
+namespace Warranty.Api.Http;
+
+public static class HttpSetup
+{
+    public static IServiceCollection AddWarrantyHttp(this IServiceCollection services)
+    {
+        services.TryAddSingletonTimeProvider();
+        services.Configure<JsonOptions>(o => Configure(o.SerializerOptions));
+        // Binding failures throw, so ClientErrorHandler answers them with the contract's 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(status));
+            context.ProblemDetails.Extensions.Remove("traceId");
+        });
+        services.AddExceptionHandler<ClientErrorHandler>();
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Warranty API";
+            document.Info.Version = "v1";
+            document.Info.Description = "Device warranty option (つながる端末保証): lines, devices, coverage, claims and charges. Rule IDs refer to SPEC.md.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.NumberHandling = JsonNumberHandling.Strict;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    public static WebApplication UseWarrantyHttp(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseBodyLimit();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/reference", o => o.WithTitle("Warranty API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        app.MapGet("/", () => Results.Redirect("/reference/v1")).ExcludeFromDescription();
+        return app;
+    }
+}

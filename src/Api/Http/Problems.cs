@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Api.Http;
+
+/// <summary>RFC 9457 problem documents with the contract's <c>code</c>, <c>rules</c> and <c>errors</c>.</summary>
+public static class Problems
+{
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        _ => StatusCodes.Status422UnprocessableEntity,
+    };
+
+    public static ProblemHttpResult From(WarrantyError error) =>
+        TypedResults.Problem(Create(StatusOf(error.Kind), error.Code, error.Detail, error.Rules, error.Errors));
+
+    public static ProblemDetails Create(
+        int status, string code, string detail, IReadOnlyList<string>? rules = null, IReadOnlyDictionary<string, string[]>? errors = null)
+    {
+        var problem = new ProblemDetails
+        {
+            Status = status,
+            Title = TitleOf(status),
+            Detail = detail,
+            Type = $"https://warranty.example/problems/{code}",
+        };
+        problem.Extensions["code"] = code;
+        if (rules is { Count: > 0 })
+        {
+            problem.Extensions["rules"] = rules;
+        }
+
+        if (errors is { Count: > 0 })
+        {
+            problem.Extensions["errors"] = errors;
+        }
+
+        return problem;
+    }
+
+    /// <summary>The code for a status the framework produced by itself (unknown route, wrong method …).</summary>
+    public static string CodeOf(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => ErrorCodes.InvalidRequest,
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status406NotAcceptable => "not_acceptable",
+        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "too_many_requests",
+        StatusCodes.Status503ServiceUnavailable => "unavailable",
+        _ when status >= 500 => "internal_error",
+        _ => "error",
+    };
+
+    private static string TitleOf(int status) => status switch
+    {
+        400 => "Bad Request",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        503 => "Service Unavailable",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+    };
+}

@@ -1,0 +1,64 @@
+using Orleans.Concurrency;
+
+namespace Warranty.Grains.Interfaces;
+
+/// <summary>
+/// One SIM line (key: line id) and its warranty option: dates, status, covered device,
+/// contract-year counters, usage observations and history. The consistency boundary for
+/// everything that happens to a line.
+/// </summary>
+[Alias("warranty.line")]
+public interface ILineGrain : IGrainWithStringKey
+{
+    [Alias("create")]
+    Task<Result<LineView>> CreateAsync(CreateLineCommand command, EventContext context);
+
+    [Alias("get")]
+    [ReadOnly]
+    Task<Result<LineView>> GetAsync();
+
+    [Alias("change-plan")]
+    Task<Result<LineView>> ChangePlanAsync(Plan plan, EventContext context);
+
+    /// <summary>Adding the option to an existing line: always refused (ENR-1).</summary>
+    [Alias("add-option")]
+    Task<Result<LineView>> AddOptionAsync(EventContext context);
+
+    [Alias("terminate-option")]
+    Task<Result<LineView>> TerminateOptionAsync(DateOnly date, EventContext context);
+
+    [Alias("cancel")]
+    Task<Result<LineView>> CancelAsync(DateOnly date, EventContext context);
+
+    [Alias("register-device")]
+    Task<Result<LineView>> RegisterDeviceAsync(RegisterDeviceCommand command, EventContext context);
+
+    [Alias("history")]
+    [ReadOnly]
+    Task<Result<IReadOnlyList<HistoryEntry>>> GetHistoryAsync();
+
+    [Alias("reception")]
+    [ReadOnly]
+    Task<Result<ReceptionView>> GetReceptionAsync();
+
+    [Alias("charges")]
+    [ReadOnly]
+    Task<Result<ChargesView>> GetChargesAsync(int year, int month);
+
+    /// <summary>The network saw <paramref name="imei"/> communicate with this line's SIM (COV-5).</summary>
+    [Alias("record-usage")]
+    Task<Result<Done>> RecordUsageAsync(string imei, DateTimeOffset at);
+
+    /// <summary>Coverage of <paramref name="imei"/> on <paramref name="date"/> as this line sees it; called by the device grain.</summary>
+    [Alias("coverage")]
+    [ReadOnly]
+    Task<CoverageView> GetCoverageAsync(string imei, DateOnly date);
+
+    /// <summary>
+    /// Whether this line covers (or is registering) <paramref name="imei"/>, and its last covered
+    /// day when the option has ended. Asked by a device grain whose link may be stale.
+    /// </summary>
+    [Alias("link")]
+    [AlwaysInterleave]
+    Task<DeviceLink> GetLinkAsync(string imei);
+}

@@ -1,0 +1,140 @@
+namespace Warranty.Grains.Interfaces;
+
+/// <summary>A model catalogue entry, keyed by TAC (the IMEI's first 8 digits).</summary>
+[GenerateSerializer, Immutable, Alias("warranty.model")]
+public sealed record CatalogModel(
+    [property: Id(0)] string Tac,
+    [property: Id(1)] string Maker,
+    [property: Id(2)] string Model,
+    [property: Id(3)] DeviceKind Kind,
+    [property: Id(4)] DateOnly ReleaseDate,
+    [property: Id(5)] bool WifiOnly,
+    [property: Id(6)] bool SoldInJapan,
+    [property: Id(7)] bool HasGiteki,
+    [property: Id(8)] bool RepairableInJapan,
+    [property: Id(9)] bool ExchangeDesignated);
+
+[GenerateSerializer, Immutable, Alias("warranty.stock")]
+public sealed record ExchangeStock(
+    [property: Id(0)] string Tac,
+    [property: Id(1)] DeviceKind Kind,
+    [property: Id(2)] int Quantity);
+
+/// <summary>The subscriber's declarations at registration (REG-6b, c; REG-7a–e, h).</summary>
+[GenerateSerializer, Immutable, Alias("warranty.declarations")]
+public sealed record Declarations(
+    [property: Id(0)] bool ConditionOk,
+    [property: Id(1)] bool OwnedBySubscriber,
+    [property: Id(2)] bool RentedOrLeased,
+    [property: Id(3)] bool BusinessUse,
+    [property: Id(4)] bool UnofficialRepairOrModification,
+    [property: Id(5)] bool ThirdPartyLostOrStolen,
+    [property: Id(6)] bool IllegallyUnlocked,
+    [property: Id(7)] bool CoveredByOtherWarranty);
+
+/// <summary>Who did something and when (history, API.md).</summary>
+[GenerateSerializer, Immutable, Alias("warranty.event-context")]
+public sealed record EventContext([property: Id(0)] DateTimeOffset At, [property: Id(1)] string Actor);
+
+[GenerateSerializer, Immutable, Alias("warranty.create-line")]
+public sealed record CreateLineCommand(
+    [property: Id(0)] Plan Plan,
+    [property: Id(1)] SimType SimType,
+    [property: Id(2)] DateOnly ServiceStartDate,
+    [property: Id(3)] bool WarrantyOption);
+
+[GenerateSerializer, Immutable, Alias("warranty.register-device")]
+public sealed record RegisterDeviceCommand(
+    [property: Id(0)] string Imei,
+    [property: Id(1)] Declarations Declarations);
+
+[GenerateSerializer, Immutable, Alias("warranty.contract-year")]
+public sealed record ContractYearView(
+    [property: Id(0)] DateOnly Start,
+    [property: Id(1)] DateOnly End,
+    [property: Id(2)] int ClaimsCounted,
+    [property: Id(3)] int ClaimsRemaining,
+    [property: Id(4)] int ExchangesCounted,
+    [property: Id(5)] int? NextExchangeFeeYen);
+
+[GenerateSerializer, Immutable, Alias("warranty.option-view")]
+public sealed record OptionView(
+    [property: Id(0)] OptionStatus Status,
+    [property: Id(1)] DateOnly CoverageStartDate,
+    [property: Id(2)] DateOnly RegistrationDeadline,
+    [property: Id(3)] string? CoveredImei,
+    [property: Id(4)] DateOnly? TerminatedOn,
+    [property: Id(5)] ContractYearView ContractYear);
+
+[GenerateSerializer, Immutable, Alias("warranty.line-view")]
+public sealed record LineView(
+    [property: Id(0)] string LineId,
+    [property: Id(1)] Plan Plan,
+    [property: Id(2)] SimType SimType,
+    [property: Id(3)] DateOnly ServiceStartDate,
+    [property: Id(4)] LineStatus Status,
+    [property: Id(5)] DateOnly? CancelledOn,
+    [property: Id(6)] OptionView? Option);
+
+[GenerateSerializer, Immutable, Alias("warranty.history-entry")]
+public sealed record HistoryEntry(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Type,
+    [property: Id(2)] string Actor,
+    [property: Id(3)] IReadOnlyDictionary<string, string?> Data);
+
+[GenerateSerializer, Immutable, Alias("warranty.reception")]
+public sealed record ReceptionView(
+    [property: Id(0)] Plan Desk,
+    [property: Id(1)] string Phone,
+    [property: Id(2)] string Hours,
+    [property: Id(3)] bool OpenNow);
+
+[GenerateSerializer, Immutable, Alias("warranty.claim-ref")]
+public sealed record ClaimRef([property: Id(0)] string LineId, [property: Id(1)] string ClaimId);
+
+[GenerateSerializer, Immutable, Alias("warranty.device-view")]
+public sealed record DeviceView(
+    [property: Id(0)] string Imei,
+    [property: Id(1)] string Tac,
+    [property: Id(2)] string Model,
+    [property: Id(3)] DeviceStatus Status,
+    [property: Id(4)] string? CoveredByLineId,
+    [property: Id(5)] DateTimeOffset? RegisteredAt,
+    [property: Id(6)] string? ReplacedByImei,
+    [property: Id(7)] string? ReplacesImei,
+    [property: Id(8)] IReadOnlyList<ClaimRef> Claims);
+
+[GenerateSerializer, Immutable, Alias("warranty.coverage")]
+public sealed record CoverageView(
+    [property: Id(0)] string Imei,
+    [property: Id(1)] DateOnly Date,
+    [property: Id(2)] bool Covered,
+    [property: Id(3)] string? LineId,
+    [property: Id(4)] bool BreakageCovered,
+    [property: Id(5)] bool NaturalFailureCovered,
+    [property: Id(6)] DateOnly? NaturalFailureCoveredUntil,
+    [property: Id(7)] DateOnly? LastUsageDate,
+    [property: Id(8)] int? ClaimsRemaining,
+    [property: Id(9)] bool ExchangeAvailable,
+    [property: Id(10)] int? NextExchangeFeeYen,
+    [property: Id(11)] IReadOnlyList<string> Rules);
+
+[GenerateSerializer, Immutable, Alias("warranty.charge")]
+public sealed record ChargeItem(
+    [property: Id(0)] ChargeKind Kind,
+    [property: Id(1)] string? ClaimId,
+    [property: Id(2)] DateOnly Date,
+    [property: Id(3)] int AmountYen,
+    [property: Id(4)] int TaxYen,
+    [property: Id(5)] bool Taxable);
+
+[GenerateSerializer, Immutable, Alias("warranty.charges")]
+public sealed record ChargesView(
+    [property: Id(0)] string LineId,
+    [property: Id(1)] string Month,
+    [property: Id(2)] IReadOnlyList<ChargeItem> Items,
+    [property: Id(3)] int TotalYen);
+
+[GenerateSerializer, Immutable, Alias("warranty.device-link")]
+public sealed record DeviceLink([property: Id(0)] bool Covers, [property: Id(1)] DateOnly? LastDay);

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Logging;
+using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.Devices;
+
+/// <summary>
+/// One device and its single link to a line: the authority for REG-5. Coverage questions are
+/// answered here for devices no line covers, and forwarded to the covering line otherwise.
+/// </summary>
+[GrainType("device")]
+public sealed class DeviceGrain(
+    [PersistentState("device", "warranty")] IPersistentState<DeviceState> state,
+    TimeProvider time,
+    ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
+{
+    private DeviceState Device => state.State;
+
+    private string Imei => this.GetPrimaryKeyString();
+
+    public Task<DeviceView?> GetAsync() => Task.FromResult(View());
+
+    public async Task<Result<CoverageView>> GetCoverageAsync(DateOnly date)
+    {
+        if (!Device.Exists)
+        {
+            return WarrantyError.NotFound(ErrorCodes.DeviceNotFound, $"Device {Imei} is not registered.");
+        }
+
+        return Result<CoverageView>.Ok(Device.Status switch
+        {
+            DeviceStatus.Covered => await GrainFactory.GetGrain<ILineGrain>(Device.LineId!).GetCoverageAsync(Imei, date),
+            // CLM-8: found modified at inspection.
+            DeviceStatus.Excluded => CoverageRules.NotCovered(Imei, date, null, "CLM-8"),
+            // CLM-9: exchanged; the exchange device is covered instead.
+            DeviceStatus.Replaced => CoverageRules.NotCovered(Imei, date, null, "CLM-9"),
+            // REG-4: corrected to another device.
+            _ => CoverageRules.NotCovered(Imei, date, null, "REG-4"),
+        });
+    }
+
+    public async Task<Result<DeviceView?>> CheckAttachableAsync(string lineId, DateTimeOffset at) =>
+        await HeldElsewhereAsync(lineId, at) is { } refusal ? refusal : Result<DeviceView?>.Ok(View());
+
+    public async Task<Result<DeviceView>> AttachAsync(string lineId, string modelName, DateTimeOffset at)
+    {
+        if (Device.Exists && Device.Status == DeviceStatus.Covered && Device.LineId == lineId && Device.CoveredUntil is null)
+        {
+            return Result<DeviceView>.Ok(View()!);
+        }
+
+        if (await HeldElsewhereAsync(lineId, at) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (Device.Status == DeviceStatus.Excluded)
+        {
+            return RegistrationRules.Ineligible(["REG-7c"]);
+        }
+
+        var previousLine = Device.LineId;
+        await SaveAsync(Device with
+        {
+            Imei = Imei,
+            Exists = true,
+            Tac = Domain.Imei.TacOf(Imei),
+            ModelName = modelName,
+            Status = DeviceStatus.Covered,
+            LineId = lineId,
+            CoveredUntil = null,
+            RegisteredAt = at,
+        });
+        logger.LogInformation("Device {Imei} attached to line {LineId} (previously {PreviousLineId})", Imei, lineId, previousLine);
+        return Result<DeviceView>.Ok(View()!);
+    }
+
+    public async Task<DeviceView?> ReleaseAsync(string lineId, DateTimeOffset at)
+    {
+        if (Device.Exists && Device.Status == DeviceStatus.Covered && Device.LineId == lineId)
+        {
+            await SaveAsync(Device with { Status = DeviceStatus.Released });
+            logger.LogInformation("Device {Imei} released by line {LineId}", Imei, lineId);
+        }
+
+        return View();
+    }
+
+    public async Task<DeviceView?> EndCoverageAsync(string lineId, DateOnly lastDay)
+    {
+        if (Device.Exists && Device.Status == DeviceStatus.Covered && Device.LineId == lineId && Device.CoveredUntil != lastDay)
+        {
+            await SaveAsync(Device with { CoveredUntil = lastDay });
+        }
+
+        return View();
+    }
+
+    /// <summary>
+    /// REG-5: another line holds the device on <paramref name="at"/>'s date. A link is confirmed
+    /// with that line, since a crash may have left a release notice undelivered there.
+    /// </summary>
+    private async Task<WarrantyError?> HeldElsewhereAsync(string lineId, DateTimeOffset at)
+    {
+        if (!Device.Exists || Device.Status != DeviceStatus.Covered || Device.LineId == lineId || Device.LineId is null)
+        {
+            return null;
+        }
+
+        var date = JapanTime.DateOf(at);
+        if (Device.CoveredUntil is { } until && date > until)
+        {
+            return null;
+        }
+
+        var link = await GrainFactory.GetGrain<ILineGrain>(Device.LineId).GetLinkAsync(Imei);
+        if (!link.Covers || (link.LastDay is { } lastDay && date > lastDay))
+        {
+            return null;
+        }
+
+        return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, "The device is covered by another line's option.", "REG-5");
+    }
+
+    private DeviceView? View()
+    {
+        if (!Device.Exists)
+        {
+            return null;
+        }
+
+        var status = Device.Status == DeviceStatus.Covered && Device.CoveredUntil is { } until && JapanTime.Today(time) > until
+            ? DeviceStatus.Released
+            : Device.Status;
+        return new DeviceView(
+            Imei,
+            Device.Tac,
+            Device.ModelName,
+            status,
+            status == DeviceStatus.Covered ? Device.LineId : null,
+            Device.RegisteredAt,
+            Device.ReplacedByImei,
+            Device.ReplacesImei,
+            Device.Claims);
+    }
+
+    private async Task SaveAsync(DeviceState device)
+    {
+        var previous = state.State;
+        state.State = device;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
+    }
+}

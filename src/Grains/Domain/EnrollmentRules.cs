@@ -1,0 +1,94 @@
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.Domain;
+
+/// <summary>ENR-1..4 and the dates an option is born with (REG-2, COV-4).</summary>
+public static class EnrollmentRules
+{
+    /// <summary>A new line, with the option when applied for together with it (ENR-1).</summary>
+    public static Result<LineState> CreateLine(string lineId, CreateLineCommand command, EventContext context, DateOnly today)
+    {
+        if (command.ServiceStartDate > today.AddDays(Terms.MaxServiceStartDaysAhead))
+        {
+            return WarrantyError.InvalidField(
+                "serviceStartDate",
+                $"The service start date may be at most {Terms.MaxServiceStartDaysAhead} days ahead ({today.AddDays(Terms.MaxServiceStartDaysAhead):yyyy-MM-dd}).");
+        }
+
+        var option = command.WarrantyOption ? NewOption(command.ServiceStartDate) : null;
+        return Result<LineState>.Ok(new LineState
+        {
+            LineId = lineId,
+            Exists = true,
+            Plan = command.Plan,
+            SimType = command.SimType,
+            ServiceStartDate = command.ServiceStartDate,
+            CreatedAt = context.At,
+            Option = option,
+        });
+    }
+
+    public static OptionState NewOption(DateOnly serviceStartDate) => new()
+    {
+        // COV-4: claims from the first day of the month after the service start month.
+        CoverageStartDate = JapanTime.FirstOfNextMonth(serviceStartDate),
+        // REG-2: start date + 14 days, inclusive.
+        RegistrationDeadline = serviceStartDate.AddDays(Terms.RegistrationWindowDays),
+    };
+
+    /// <summary>ENR-1: the option is only taken with a new line; ENR-2: one per line.</summary>
+    public static WarrantyError AddOptionLater() => WarrantyError.Conflict(
+        ErrorCodes.OptionEnrollmentClosed,
+        "The warranty option can only be taken out together with a new line application.",
+        "ENR-1");
+
+    /// <summary>
+    /// The option's status on <paramref name="today"/>. ENR-3: once terminated it stays so; an
+    /// option whose window passed with no registration is lapsed (REG-2).
+    /// </summary>
+    public static OptionStatus StatusOf(OptionState option, DateOnly today)
+    {
+        if (option.TerminatedOn is not null)
+        {
+            return OptionStatus.Terminated;
+        }
+
+        if (option.Registered)
+        {
+            return OptionStatus.Active;
+        }
+
+        return today > option.RegistrationDeadline ? OptionStatus.LapsedUnregistered : OptionStatus.AwaitingRegistration;
+    }
+
+    /// <summary>A termination or cancellation date may be any day from the service start date on.</summary>
+    public static WarrantyError? CheckEndDate(LineState line, DateOnly date) =>
+        date < line.ServiceStartDate
+            ? WarrantyError.InvalidField("date", $"The date must be on or after the service start date {line.ServiceStartDate:yyyy-MM-dd}.")
+            : null;
+
+    /// <summary>BIL-3 / COV-7: terminate the option; a terminated option is not terminated again.</summary>
+    public static Result<OptionState> Terminate(LineState line, DateOnly date)
+    {
+        if (line.Option is null)
+        {
+            return WarrantyError.Conflict(ErrorCodes.NoOption, "The line has no warranty option.");
+        }
+
+        if (line.Option.TerminatedOn is not null)
+        {
+            return WarrantyError.Conflict(ErrorCodes.OptionNotActive, $"The option is already terminated (on {line.Option.TerminatedOn:yyyy-MM-dd}).");
+        }
+
+        return Result<OptionState>.Ok(line.Option with { TerminatedOn = date });
+    }
+
+    /// <summary>ENR-3: cancelling the line terminates the option the same date (it cannot outlive the SIM).</summary>
+    public static OptionState? OptionAfterCancellation(OptionState? option, DateOnly date) => option switch
+    {
+        null => null,
+        { TerminatedOn: null } => option with { TerminatedOn = date },
+        { TerminatedOn: { } earlier } when earlier <= date => option,
+        _ => option with { TerminatedOn = date },
+    };
+}

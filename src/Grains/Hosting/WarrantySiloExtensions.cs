@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warranty.Grains.Domain;
+using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Storage;
+
+namespace Warranty.Grains.Hosting;
+
+public static class WarrantySiloExtensions
+{
+    /// <summary>
+    /// Everything a Warranty silo needs, whether it runs alone (src/Silo), inside the API
+    /// (src/Api) or in a test cluster: storage and clustering by configuration, the clock, the
+    /// reception desks and the fault-injection seam.
+    /// </summary>
+    public static ISiloBuilder AddWarranty(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        silo.AddWarrantyStorage(configuration);
+        silo.Services.AddWarrantyGrainServices(configuration);
+        return silo;
+    }
+
+    public static IServiceCollection AddWarrantyGrainServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => CrashAtConfiguredPoint.FromConfiguration(configuration));
+        services.AddOptions<ReceptionOptions>()
+            .Bind(configuration.GetSection(ReceptionOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.GigaPhone) && !string.IsNullOrWhiteSpace(o.LegacyPhone), "Both reception phone numbers must be set.")
+            .ValidateOnStart();
+        return services;
+    }
+}

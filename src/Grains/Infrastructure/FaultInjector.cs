@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Warranty.Grains.Infrastructure;
+
+/// <summary>
+/// Named points between the steps of the cross-grain protocols. Production runs with
+/// <see cref="NoFaults"/>; crash tests configure <c>Warranty:CrashAt</c> to kill the process at one
+/// point, proving that a retry after a real crash completes the work.
+/// </summary>
+public interface IFaultInjector
+{
+    void Reached(string point);
+}
+
+public static class FaultPoints
+{
+    public const string RegistrationIntentWritten = "registration-intent-written";
+    public const string RegistrationDeviceAttached = "registration-device-attached";
+    public const string RegistrationCommitted = "registration-committed";
+    public const string NoticeDelivered = "notice-delivered";
+
+    public static readonly string[] All = [RegistrationIntentWritten, RegistrationDeviceAttached, RegistrationCommitted, NoticeDelivered];
+}
+
+public sealed class NoFaults : IFaultInjector
+{
+    public void Reached(string point)
+    {
+    }
+}
+
+/// <summary>Kills the process, with no clean-up, at the configured point.</summary>
+public sealed class CrashAtConfiguredPoint(string crashPoint) : IFaultInjector
+{
+    public const string ConfigurationKey = "Warranty:CrashAt";
+
+    public void Reached(string point)
+    {
+        if (string.Equals(crashPoint, point, StringComparison.Ordinal))
+        {
+            Environment.FailFast($"Injected crash at '{point}' ({ConfigurationKey}).");
+        }
+    }
+
+    public static IFaultInjector FromConfiguration(IConfiguration configuration) =>
+        configuration[ConfigurationKey] is { Length: > 0 } point ? new CrashAtConfiguredPoint(point) : new NoFaults();
+}

@@ -1,0 +1,433 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Warranty.Grains.Domain;
+using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.Lines;
+
+/// <summary>
+/// The line and its option. Rules live in <see cref="Domain"/>; this class sequences them,
+/// persists the result, and runs the steps that involve device grains.
+/// </summary>
+/// <remarks>
+/// <para><b>Registration protocol</b> (REG-4, REG-5): two grains change, the line and the new
+/// device (and a third, the old device, on a correction). No step can leave a device on two lines,
+/// because each device grain holds its own single link and refuses a second line.</para>
+/// <list type="number">
+/// <item>Validate (option, window, REG-5 pre-check, catalogue, eligibility). Nothing written.</item>
+/// <item>Write the intent: <see cref="LineState.PendingRegistration"/>.</item>
+/// <item>Attach: the device grain links itself to this line (idempotent for the same line;
+/// refused if another line holds it, in which case the intent is cleared).</item>
+/// <item>Commit: the device becomes the covered device, the old one (if any) gets a
+/// <see cref="DeviceNoticeKind.Release"/> notice in the <see cref="LineState.Outbox"/>, the intent is
+/// cleared, history appended, in one write.</item>
+/// <item>Deliver the outbox: each notice is applied by its device grain (idempotent) and removed.</item>
+/// </list>
+/// <para>A crash after step 2 leaves an intent; after step 4, undelivered notices. Both are finished
+/// by <see cref="ResumeAsync"/>, which runs before every change of the line and, once, shortly after
+/// activation. Terminations and cancellations use the same outbox to tell the device its last
+/// covered day.</para>
+/// </remarks>
+[GrainType("line")]
+public sealed class LineGrain(
+    [PersistentState("line", "warranty")] IPersistentState<LineState> state,
+    TimeProvider time,
+    IOptions<ReceptionOptions> reception,
+    IFaultInjector faults,
+    ILogger<LineGrain> logger) : Grain, ILineGrain
+{
+    private LineState Line => state.State;
+
+    private string LineId => this.GetPrimaryKeyString();
+
+    private DateOnly Today => JapanTime.Today(time);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (HasUnfinishedWork)
+        {
+            // Not awaited here: finishing may call device grains, which may be waiting on this
+            // line (GetLinkAsync) while it activates. A timer turn runs once activation is done.
+            this.RegisterGrainTimer(
+                static (grain, _) => grain.ResumeAfterActivationAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private bool HasUnfinishedWork => Line.PendingRegistration is not null || Line.Outbox.Count > 0;
+
+    private async Task ResumeAfterActivationAsync()
+    {
+        try
+        {
+            await ResumeAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Line {LineId}: unfinished work not completed after activation; the next change retries it", LineId);
+        }
+    }
+
+    public async Task<Result<LineView>> CreateAsync(CreateLineCommand command, EventContext context)
+    {
+        if (Line.Exists)
+        {
+            return WarrantyError.Conflict(ErrorCodes.LineExists, $"Line '{LineId}' already exists.");
+        }
+
+        var created = EnrollmentRules.CreateLine(LineId, command, context, Today);
+        if (created.Error is { } error)
+        {
+            return error;
+        }
+
+        var line = created.Value! with
+        {
+            History = [Entry(context, "line_created", new()
+            {
+                ["plan"] = Wire(command.Plan),
+                ["simType"] = Wire(command.SimType),
+                ["serviceStartDate"] = Date(command.ServiceStartDate),
+                ["warrantyOption"] = command.WarrantyOption ? "true" : "false",
+            })],
+        };
+        await SaveAsync(line);
+        logger.LogInformation("Line {LineId} created (option: {WarrantyOption})", LineId, command.WarrantyOption);
+        return View();
+    }
+
+    public Task<Result<LineView>> GetAsync() => Task.FromResult(Line.Exists ? View() : LineNotFound());
+
+    public async Task<Result<LineView>> ChangePlanAsync(Plan plan, EventContext context)
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
+
+        await ResumeAsync();
+        if (Line.CancelledOn is not null)
+        {
+            return LineCancelled();
+        }
+
+        if (Line.Plan == plan)
+        {
+            return View();
+        }
+
+        // ENR-4: the option stays; the reception desk follows the new plan (REC-2).
+        await SaveAsync(Line with
+        {
+            Plan = plan,
+            History = [.. Line.History, Entry(context, "plan_changed", new() { ["from"] = Wire(Line.Plan), ["to"] = Wire(plan) })],
+        });
+        return View();
+    }
+
+    public Task<Result<LineView>> AddOptionAsync(EventContext context) =>
+        Task.FromResult<Result<LineView>>(Line.Exists ? EnrollmentRules.AddOptionLater() : LineNotFound());
+
+    public async Task<Result<LineView>> TerminateOptionAsync(DateOnly date, EventContext context)
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
+
+        if (EnrollmentRules.CheckEndDate(Line, date) is { } invalid)
+        {
+            return invalid;
+        }
+
+        await ResumeAsync();
+        var terminated = EnrollmentRules.Terminate(Line, date);
+        if (terminated.Error is { } error)
+        {
+            return error;
+        }
+
+        var option = terminated.Value!;
+        await SaveAsync(Line with
+        {
+            Option = option,
+            Outbox = WithEndNotice(Line.Outbox, option, context.At),
+            History = [.. Line.History, Entry(context, "option_terminated", new() { ["date"] = Date(date) })],
+        });
+        logger.LogInformation("Line {LineId}: option terminated on {Date}", LineId, date);
+        await DeliverOutboxAsync();
+        return View();
+    }
+
+    public async Task<Result<LineView>> CancelAsync(DateOnly date, EventContext context)
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
+
+        await ResumeAsync();
+        if (Line.CancelledOn is not null)
+        {
+            return LineCancelled();
+        }
+
+        if (EnrollmentRules.CheckEndDate(Line, date) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var option = EnrollmentRules.OptionAfterCancellation(Line.Option, date);
+        var outbox = option is not null && option.TerminatedOn != Line.Option?.TerminatedOn
+            ? WithEndNotice(Line.Outbox, option, context.At)
+            : Line.Outbox;
+        await SaveAsync(Line with
+        {
+            CancelledOn = date,
+            Option = option,
+            Outbox = outbox,
+            History = [.. Line.History, Entry(context, "line_cancelled", new()
+            {
+                ["date"] = Date(date),
+                ["optionTerminatedOn"] = option?.TerminatedOn is { } end ? Date(end) : null,
+            })],
+        });
+        logger.LogInformation("Line {LineId} cancelled on {Date}", LineId, date);
+        await DeliverOutboxAsync();
+        return View();
+    }
+
+    public async Task<Result<LineView>> RegisterDeviceAsync(RegisterDeviceCommand command, EventContext context)
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
+
+        await ResumeAsync();
+        if (RegistrationRules.CheckOption(Line, JapanTime.DateOf(context.At)) is { } closed)
+        {
+            return closed;
+        }
+
+        if (Line.Option!.Device?.Imei == command.Imei)
+        {
+            return View();
+        }
+
+        // REG-5 before the catalogue and eligibility, as the contract orders the errors; the
+        // device grain checks again, atomically, when it attaches.
+        var device = GrainFactory.GetGrain<IDeviceGrain>(command.Imei);
+        var attachable = await device.CheckAttachableAsync(LineId, context.At);
+        if (attachable.Error is { } elsewhere)
+        {
+            return elsewhere;
+        }
+
+        var model = await GrainFactory.GetGrain<ICatalogModelGrain>(Imei.TacOf(command.Imei)).GetAsync();
+        if (model is null)
+        {
+            return WarrantyError.Refused(ErrorCodes.ModelNotFound, $"TAC {Imei.TacOf(command.Imei)} is not in the model catalogue.", ["REG-3"]);
+        }
+
+        var failed = RegistrationRules.FailedEligibility(
+            model, command.Declarations, Line.ServiceStartDate, knownModified: attachable.Value?.Status == DeviceStatus.Excluded);
+        if (failed.Count > 0)
+        {
+            return RegistrationRules.Ineligible(failed);
+        }
+
+        var pending = new PendingRegistration(
+            new CoveredDevice(command.Imei, model.Tac, model.Model, model.Kind, model.ReleaseDate, context.At),
+            context.Actor);
+        await RunProtocolStepAsync(async () =>
+        {
+            await SaveAsync(Line with { PendingRegistration = pending });
+            faults.Reached(FaultPoints.RegistrationIntentWritten);
+        });
+        var completed = await CompleteRegistrationAsync();
+        return completed ?? View();
+    }
+
+    /// <summary>Steps 3–5 of the registration protocol; null on success, else the device's refusal.</summary>
+    private async Task<WarrantyError?> CompleteRegistrationAsync()
+    {
+        var pending = Line.PendingRegistration!;
+        var device = pending.Device;
+        WarrantyError? refusal = null;
+        await RunProtocolStepAsync(async () =>
+        {
+            var attached = await GrainFactory.GetGrain<IDeviceGrain>(device.Imei).AttachAsync(LineId, device.ModelName, device.RegisteredAt);
+            faults.Reached(FaultPoints.RegistrationDeviceAttached);
+            if (attached.Error is { } error)
+            {
+                refusal = error;
+                await SaveAsync(Line with { PendingRegistration = null });
+                return;
+            }
+
+            var option = Line.Option!;
+            var old = option.Device;
+            var outbox = old is not null && old.Imei != device.Imei
+                ? [.. Line.Outbox, new DeviceNotice(old.Imei, DeviceNoticeKind.Release, null, device.RegisteredAt)]
+                : Line.Outbox;
+            await SaveAsync(Line with
+            {
+                Option = option with { Device = device, Registered = true },
+                PendingRegistration = null,
+                Outbox = outbox,
+                History = [.. Line.History, new HistoryEntry(device.RegisteredAt, old is null ? "device_registered" : "device_corrected", pending.Actor, new Dictionary<string, string?>
+                {
+                    ["imei"] = device.Imei,
+                    ["model"] = device.ModelName,
+                    ["replacesImei"] = old?.Imei,
+                })],
+            });
+            faults.Reached(FaultPoints.RegistrationCommitted);
+            logger.LogInformation("Line {LineId}: device {Imei} registered (replaces {OldImei})", LineId, device.Imei, old?.Imei);
+        });
+        await DeliverOutboxAsync();
+        return refusal;
+    }
+
+    /// <summary>Finishes what a crash interrupted: a pending registration, then undelivered notices.</summary>
+    private async Task ResumeAsync()
+    {
+        if (Line.PendingRegistration is not null)
+        {
+            logger.LogInformation("Line {LineId}: resuming registration of {Imei}", LineId, Line.PendingRegistration.Device.Imei);
+            await CompleteRegistrationAsync();
+        }
+
+        await DeliverOutboxAsync();
+    }
+
+    private async Task DeliverOutboxAsync()
+    {
+        if (Line.Outbox.Count == 0)
+        {
+            return;
+        }
+
+        await RunProtocolStepAsync(async () =>
+        {
+            foreach (var notice in Line.Outbox)
+            {
+                var device = GrainFactory.GetGrain<IDeviceGrain>(notice.Imei);
+                _ = notice.Kind switch
+                {
+                    DeviceNoticeKind.Release => await device.ReleaseAsync(LineId, notice.At),
+                    _ => await device.EndCoverageAsync(LineId, notice.Date!.Value),
+                };
+                faults.Reached(FaultPoints.NoticeDelivered);
+            }
+
+            await SaveAsync(Line with { Outbox = [] });
+        });
+    }
+
+    /// <summary>
+    /// A step of a cross-grain protocol. If it fails unexpectedly, the activation is dropped so that
+    /// the next call starts from what storage holds, exactly as after a crash.
+    /// </summary>
+    private async Task RunProtocolStepAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    public Task<Result<IReadOnlyList<HistoryEntry>>> GetHistoryAsync() =>
+        Task.FromResult(Line.Exists ? Result<IReadOnlyList<HistoryEntry>>.Ok(Line.History) : LineNotFound());
+
+    public Task<Result<ReceptionView>> GetReceptionAsync() =>
+        Task.FromResult(Line.Exists ? Result<ReceptionView>.Ok(ReceptionRules.Describe(Line.Plan, reception.Value, time.GetUtcNow())) : LineNotFound());
+
+    public Task<Result<ChargesView>> GetChargesAsync(int year, int month)
+    {
+        if (!Line.Exists)
+        {
+            return Task.FromResult<Result<ChargesView>>(LineNotFound());
+        }
+
+        var items = BillingRules.MonthlyFees(Line, year, month);
+        return Task.FromResult(Result<ChargesView>.Ok(BillingRules.Statement(LineId, year, month, items)));
+    }
+
+    public async Task<Result<Done>> RecordUsageAsync(string imei, DateTimeOffset at)
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
+
+        var usage = UsageRules.Record(Line.Usage, imei, JapanTime.DateOf(at));
+        if (!ReferenceEquals(usage, Line.Usage))
+        {
+            await SaveAsync(Line with { Usage = usage });
+        }
+
+        return Result<Done>.Ok(Done.Instance);
+    }
+
+    public Task<CoverageView> GetCoverageAsync(string imei, DateOnly date) =>
+        Task.FromResult(CoverageRules.Evaluate(Line, imei, date, ClaimCounts.None));
+
+    /// <remarks>
+    /// Interleaves with a running request: it only reads, and it is called by device grains that
+    /// this line may itself be waiting on (a registration racing another line's), so queueing it
+    /// could deadlock both. State is replaced whole on every change, so it reads a consistent state.
+    /// </remarks>
+    public Task<DeviceLink> GetLinkAsync(string imei)
+    {
+        if (Line.PendingRegistration?.Device.Imei == imei)
+        {
+            return Task.FromResult(new DeviceLink(true, null));
+        }
+
+        var option = Line.Option;
+        return Task.FromResult(option?.Device?.Imei == imei ? new DeviceLink(true, option.TerminatedOn) : new DeviceLink(false, null));
+    }
+
+    private static IReadOnlyList<DeviceNotice> WithEndNotice(IReadOnlyList<DeviceNotice> outbox, OptionState option, DateTimeOffset at) =>
+        option.Device is { } device ? [.. outbox, new DeviceNotice(device.Imei, DeviceNoticeKind.CoverUntil, option.TerminatedOn, at)] : outbox;
+
+    private async Task SaveAsync(LineState line)
+    {
+        var previous = state.State;
+        state.State = line;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Nothing is acknowledged unless stored: keep memory equal to storage.
+            state.State = previous;
+            throw;
+        }
+    }
+
+    private Result<LineView> View() => Result<LineView>.Ok(LineViews.Of(Line, Today));
+
+    private WarrantyError LineNotFound() => WarrantyError.NotFound(ErrorCodes.LineNotFound, $"Line '{LineId}' does not exist.");
+
+    private WarrantyError LineCancelled() => WarrantyError.Conflict(ErrorCodes.LineCancelled, $"Line '{LineId}' is cancelled.");
+
+    private static HistoryEntry Entry(EventContext context, string type, Dictionary<string, string?> data) =>
+        new(context.At, type, context.Actor, data);
+
+    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Wire<T>(T value) where T : struct, Enum => WireNames.Of(value);
+}

@@ -1,0 +1,24 @@
+using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.Lines;
+
+public static class LineViews
+{
+    public static LineView Of(LineState line, DateOnly today) => new(
+        line.LineId,
+        line.Plan,
+        line.SimType,
+        line.ServiceStartDate,
+        line.CancelledOn is null ? LineStatus.Active : LineStatus.Cancelled,
+        line.CancelledOn,
+        line.Option is { } option
+            ? new OptionView(
+                EnrollmentRules.StatusOf(option, today),
+                option.CoverageStartDate,
+                option.RegistrationDeadline,
+                option.Device?.Imei,
+                option.TerminatedOn,
+                CoverageRules.ContractYearOn(option, today, ClaimCounts.None))
+            : null);
+}
