@@ -23,7 +23,7 @@ public static class WarrantySiloExtensions
 
     public static IServiceCollection AddWarrantyGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(RulesClock.Key, TimeProvider.System);
         services.TryAddSingleton(_ => CrashAtConfiguredPoint.FromConfiguration(configuration));
         services.AddOptions<ReceptionOptions>()
             .Bind(configuration.GetSection(ReceptionOptions.Section))

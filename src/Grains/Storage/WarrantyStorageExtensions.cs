@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Warranty.Grains.Storage;
+
+/// <summary>Wires grain storage and clustering to the store chosen by <see cref="WarrantyStorageOptions"/>.</summary>
+public static class WarrantyStorageExtensions
+{
+    /// <summary>ADO.NET invariant for PostgreSQL.</summary>
+    public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>ADO.NET invariant Orleans 10.4.2 maps to Microsoft.Data.Sqlite's SqliteFactory.</summary>
+    public const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>
+    /// Configures the grain storage provider <c>"warranty"</c> (System.Text.Json state), the cluster
+    /// identity and clustering, and schema creation/upgrade before storage and membership start.
+    /// sqlite and postgres go through Microsoft.Orleans.Persistence.AdoNet; postgres also keeps the
+    /// membership (Microsoft.Orleans.Clustering.AdoNet); sqlite and memory use localhost clustering.
+    /// Throws <see cref="InvalidOperationException"/> for invalid settings (see <see cref="WarrantyStorageOptions"/>).
+    /// </summary>
+    public static ISiloBuilder AddWarrantyStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return silo.AddWarrantyStorage(WarrantyStorageOptions.FromConfiguration(configuration));
+    }
+
+    /// <inheritdoc cref="AddWarrantyStorage(ISiloBuilder, IConfiguration)"/>
+    public static ISiloBuilder AddWarrantyStorage(this ISiloBuilder silo, WarrantyStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var services = silo.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<IOptions<WarrantyStorageOptions>>(Options.Create(options));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallerLifecycle>();
+
+        // Grain state as System.Text.Json, for this provider only; DefaultStorageProviderSerializerOptionsConfigurator
+        // picks the keyed serializer up for the memory provider, the ADO.NET one is set explicitly below.
+        services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => GrainStateJson.Configure(o.JsonSerializerOptions));
+        services.AddKeyedSingleton<IGrainStorageSerializer>(
+            WarrantyStorageOptions.ProviderName,
+            (sp, _) => new SystemTextJsonGrainStorageSerializer(sp.GetRequiredService<IOptions<SystemTextJsonGrainStorageSerializerOptions>>()));
+
+        switch (options.Kind)
+        {
+            case StorageKind.Postgres:
+                silo.AddAdoNetStorage(PostgresInvariant, options.ConnectionString);
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = options.ClusterId;
+                    o.ServiceId = options.ServiceId;
+                });
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = PostgresInvariant;
+                    o.ConnectionString = options.ConnectionString;
+                });
+                if (options.SiloPort is not null || options.GatewayPort is not null)
+                {
+                    silo.Configure<EndpointOptions>(o =>
+                    {
+                        o.SiloPort = options.SiloPort ?? o.SiloPort;
+                        o.GatewayPort = options.GatewayPort ?? o.GatewayPort;
+                    });
+                }
+
+                break;
+            case StorageKind.Sqlite:
+                silo.AddAdoNetStorage(SqliteInvariant, options.ConnectionString);
+                silo.UseLocalhost(options);
+                break;
+            default:
+                silo.AddMemoryGrainStorage(WarrantyStorageOptions.ProviderName);
+                silo.UseLocalhost(options);
+                break;
+        }
+
+        return silo;
+    }
+
+    /// <summary>
+    /// Clustering for a process that is only an Orleans client (a front door without a silo):
+    /// with postgres it finds the gateways in the membership table, otherwise it connects to the
+    /// localhost gateway (<c>Warranty:GatewayPort</c>, default 30000). Same ClusterId/ServiceId as the silos.
+    /// </summary>
+    public static IClientBuilder AddWarrantyClustering(this IClientBuilder client, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var options = WarrantyStorageOptions.FromConfiguration(configuration);
+
+        if (options.Kind == StorageKind.Postgres)
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = PostgresInvariant;
+                o.ConnectionString = options.ConnectionString;
+            });
+        }
+        else
+        {
+            client.UseLocalhostClustering(
+                gatewayPort: options.GatewayPort ?? DefaultGatewayPort,
+                serviceId: options.ServiceId,
+                clusterId: options.ClusterId);
+        }
+
+        return client;
+    }
+
+    private const int DefaultSiloPort = 11111;
+    private const int DefaultGatewayPort = 30000;
+
+    private static void AddAdoNetStorage(this ISiloBuilder silo, string invariant, string connectionString) =>
+        silo.AddAdoNetGrainStorage(WarrantyStorageOptions.ProviderName, optionsBuilder => optionsBuilder.Configure<IServiceProvider>((o, sp) =>
+        {
+            o.Invariant = invariant;
+            o.ConnectionString = connectionString;
+            o.GrainStorageSerializer = sp.GetRequiredKeyedService<IGrainStorageSerializer>(WarrantyStorageOptions.ProviderName);
+        }));
+
+    private static void UseLocalhost(this ISiloBuilder silo, WarrantyStorageOptions options) =>
+        silo.UseLocalhostClustering(
+            siloPort: options.SiloPort ?? DefaultSiloPort,
+            gatewayPort: options.GatewayPort ?? DefaultGatewayPort,
+            serviceId: options.ServiceId,
+            clusterId: options.ClusterId);
+}
