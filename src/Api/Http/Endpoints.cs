@@ -1,3 +1,4 @@
+using Warranty.Grains.Infrastructure;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Grains.Interfaces;
@@ -5,7 +6,7 @@ using Warranty.Grains.Interfaces;
 namespace Warranty.Api.Http;
 
 /// <summary>What every handler needs, bundled for <c>[AsParameters]</c>.</summary>
-public sealed class Services(IGrainFactory grains, TimeProvider time)
+public sealed class Services(IGrainFactory grains, [FromKeyedServices(RulesClock.Key)] TimeProvider time)
 {
     public IGrainFactory Grains { get; } = grains;
 

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
+using Warranty.Grains.Infrastructure;
 
 namespace Warranty.Api.Http;
 
@@ -39,10 +41,8 @@ public static class HttpSetup
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
     {
-        if (!services.Any(s => s.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
+        // In client mode no silo registers the rules' clock; the front door needs it for "now".
+        services.TryAddKeyedSingleton(RulesClock.Key, TimeProvider.System);
     }
 
     public static WebApplication UseWarrantyHttp(this WebApplication app)

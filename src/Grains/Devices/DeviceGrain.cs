@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Devices;
@@ -11,7 +13,7 @@ namespace Warranty.Grains.Devices;
 [GrainType("device")]
 public sealed class DeviceGrain(
     [PersistentState("device", "warranty")] IPersistentState<DeviceState> state,
-    TimeProvider time,
+    [FromKeyedServices(RulesClock.Key)] TimeProvider time,
     ILogger<DeviceGrain> logger) : Grain, IDeviceGrain
 {
     private DeviceState Device => state.State;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warranty.Grains.Domain;
@@ -32,7 +33,7 @@ namespace Warranty.Grains.Lines;
 [GrainType("line")]
 public sealed class LineGrain(
     [PersistentState("line", "warranty")] IPersistentState<LineState> state,
-    TimeProvider time,
+    [FromKeyedServices(RulesClock.Key)] TimeProvider time,
     IOptions<ReceptionOptions> reception,
     IFaultInjector faults,
     ILogger<LineGrain> logger) : Grain, ILineGrain

@@ -1,0 +1,129 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Warranty.IntegrationTests.Infrastructure;
+
+namespace Warranty.IntegrationTests.Api;
+
+/// <summary>API.md's conventions: problem documents, 400s with an errors map, timestamps, limits, operations.</summary>
+public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factory)
+{
+    private async Task<(HttpStatusCode Status, string? ContentType, JsonNode? Body)> RawAsync(HttpMethod method, string path, string body, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        using var response = await Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, response.Content.Headers.ContentType?.MediaType, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+
+    [Theory]
+    [InlineData("{\"lineId\":")]
+    [InlineData("not json")]
+    [InlineData("{\"lineId\":\"L-1\",\"plan\":\"giga\",\"simType\":\"esim\",\"serviceStartDate\":\"2026-06-10\",\"warrantyOption\":\"yes\"}")]
+    [InlineData("{\"lineId\":42}")]
+    [InlineData("")]
+    public async Task Malformed_bodies_are_400_problem_documents_with_an_errors_map(string body)
+    {
+        var (status, contentType, problem) = await RawAsync(HttpMethod.Post, "/v1/lines", body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal("invalid_request", problem.Code());
+        Assert.NotEmpty(problem!["errors"]!.AsObject());
+        Assert.Equal("400", problem.Str("status"));
+    }
+
+    [Fact]
+    public async Task Missing_fields_and_unknown_enum_values_are_each_named()
+    {
+        var (status, _, problem) = await RawAsync(HttpMethod.Post, "/v1/lines", "{\"lineId\":\"L-x\",\"plan\":\"platinum\",\"simType\":\"ESIM\"}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var errors = problem!["errors"]!.AsObject();
+        Assert.Equal(["plan", "serviceStartDate", "simType", "warrantyOption"], errors.Select(e => e.Key).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task Timestamps_more_than_5_minutes_ahead_are_refused_and_need_an_offset()
+    {
+        var lineId = TestData.NewLineId();
+        var line = new { lineId, plan = "giga", simType = "esim", serviceStartDate = "2026-06-10", warrantyOption = true, at = "2026-06-15T12:06:00+09:00" };
+        AssertProblem(await Http.PostJsonAsync("/v1/lines", line), HttpStatusCode.BadRequest, "timestamp_in_future");
+        AssertProblem(await Http.PostJsonAsync("/v1/lines", line with { at = "2026-06-15T12:00:00" }), HttpStatusCode.BadRequest, "invalid_request");
+        AssertProblem(await Http.PostJsonAsync("/v1/lines", line with { at = "yesterday" }), HttpStatusCode.BadRequest, "invalid_request");
+
+        var (status, _) = await Http.PostJsonAsync("/v1/lines", line with { at = "2026-06-15T03:04:00Z" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        // A refused request left no trace: the first accepted one created the line.
+        var (_, history) = await Http.GetJsonAsync($"/v1/lines/{lineId}/history");
+        Assert.Equal("2026-06-15T12:04:00+09:00", Assert.Single(history!.AsArray()).Str("at"));
+    }
+
+    [Fact]
+    public async Task Bodies_over_64_KiB_are_413()
+    {
+        var big = "{\"lineId\":\"" + new string('a', 70 * 1024) + "\"}";
+
+        var (status, contentType, problem) = await RawAsync(HttpMethod.Post, "/v1/lines", big);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal("payload_too_large", problem.Code());
+    }
+
+    [Fact]
+    public async Task Unknown_routes_and_wrong_media_types_are_problem_documents_too()
+    {
+        using var notFound = await Http.GetAsync("/v1/nothing-here");
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("application/problem+json", notFound.Content.Headers.ContentType?.MediaType);
+
+        var (status, _, problem) = await RawAsync(HttpMethod.Post, "/v1/lines", "lineId=1", "application/x-www-form-urlencoded");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
+        Assert.Equal("unsupported_media_type", problem.Code());
+    }
+
+    [Fact]
+    public async Task The_catalogue_validates_tacs_and_fields_and_stock_needs_a_designated_model()
+    {
+        AssertProblem(await Http.PutJsonAsync("/v1/catalog/models/1234", TestData.Model()), HttpStatusCode.BadRequest, "invalid_request");
+        AssertProblem(await Http.PutJsonAsync($"/v1/catalog/models/{TestData.NewTac()}", new { maker = "A" }), HttpStatusCode.BadRequest, "invalid_request");
+        AssertProblem(await Http.GetJsonAsync($"/v1/catalog/models/{TestData.NewTac()}"), HttpStatusCode.NotFound, "model_not_found");
+        AssertProblem(await Http.PutJsonAsync($"/v1/exchange-stock/{TestData.NewTac()}", new { quantity = 3 }), HttpStatusCode.NotFound, "model_not_found");
+
+        var plain = await NewModelAsync(exchangeDesignated: false);
+        AssertProblem(await Http.PutJsonAsync($"/v1/exchange-stock/{plain}", new { quantity = 3 }), HttpStatusCode.UnprocessableEntity, "not_exchange_designated");
+
+        var designated = await NewModelAsync(kind: "windows");
+        AssertProblem(await Http.PutJsonAsync($"/v1/exchange-stock/{designated}", new { quantity = -1 }), HttpStatusCode.BadRequest, "invalid_request");
+        var (status, stock) = await Http.PutJsonAsync($"/v1/exchange-stock/{designated}", new { quantity = 5 });
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("windows", stock.Str("kind"));
+        var (_, read) = await Http.GetJsonAsync($"/v1/exchange-stock/{designated}");
+        Assert.Equal("5", read.Str("quantity"));
+        var (_, model) = await Http.GetJsonAsync($"/v1/catalog/models/{designated}");
+        Assert.Equal("windows", model.Str("kind"));
+        Assert.Equal("2025-06-01", model.Str("releaseDate"));
+    }
+
+    [Fact]
+    public async Task Health_and_the_openapi_document_and_reference_page_are_served()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/reference/v1")).StatusCode);
+
+        var (status, document) = await Http.GetJsonAsync("/openapi/v1.json");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var paths = document!["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
+        string[] contract =
+        [
+            "/v1/catalog/models/{tac}", "/v1/exchange-stock/{tac}", "/v1/lines", "/v1/lines/{lineId}", "/v1/lines/{lineId}/option",
+            "/v1/lines/{lineId}/option/termination", "/v1/lines/{lineId}/cancellation", "/v1/lines/{lineId}/history",
+            "/v1/lines/{lineId}/reception", "/v1/lines/{lineId}/device", "/v1/devices/{imei}", "/v1/devices/{imei}/coverage",
+            "/v1/lines/{lineId}/usage", "/v1/lines/{lineId}/charges",
+        ];
+        Assert.All(contract, p => Assert.Contains(p, paths));
+        Assert.Equal(["giga", "legacy"], document["components"]!["schemas"]!["Plan"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray());
+    }
+}

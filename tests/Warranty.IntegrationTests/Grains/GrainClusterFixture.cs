@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Warranty.Grains.Hosting;
+using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Storage;
+
+namespace Warranty.IntegrationTests.Grains;
+
+/// <summary>
+/// One in-process silo with memory grain storage (state survives deactivation, as it would in a
+/// database), the rules' clock fixed at <see cref="Now"/>, and <see cref="Faults"/> to fail a step.
+/// </summary>
+public sealed class GrainClusterFixture : IAsyncLifetime
+{
+    public static readonly DateTimeOffset Now = new(2026, 6, 15, 12, 0, 0, TimeSpan.FromHours(9));
+
+    public static ScriptedFaults Faults { get; } = new();
+
+    public static FakeTimeProvider Clock { get; } = new(Now);
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            // Memory storage with the same System.Text.Json state format as the durable modes.
+            silo.AddMemoryGrainStorage(WarrantyStorageOptions.ProviderName);
+            silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => GrainStateJson.Configure(o.JsonSerializerOptions));
+            silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(
+                WarrantyStorageOptions.ProviderName,
+                (sp, _) => new SystemTextJsonGrainStorageSerializer(sp.GetRequiredService<IOptions<SystemTextJsonGrainStorageSerializerOptions>>()));
+            silo.Services.AddSingleton<IFaultInjector>(Faults);
+            silo.Services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock);
+            silo.Services.AddWarrantyGrainServices(new ConfigurationBuilder().Build());
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class GrainCollection : ICollectionFixture<GrainClusterFixture>
+{
+    public const string Name = "Grains in process";
+}
+
+/// <summary>Throws once at an armed point, as if the process had died there.</summary>
+public sealed class ScriptedFaults : IFaultInjector
+{
+    private string? _armed;
+
+    public void ArmOnce(string point) => Volatile.Write(ref _armed, point);
+
+    public void Disarm() => Volatile.Write(ref _armed, null);
+
+    public void Reached(string point)
+    {
+        if (Interlocked.CompareExchange(ref _armed, null, point) == point)
+        {
+            throw new SimulatedCrashException(point);
+        }
+    }
+}
+
+public sealed class SimulatedCrashException(string point) : Exception($"Simulated crash at {point}");

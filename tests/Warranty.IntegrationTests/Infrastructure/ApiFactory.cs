@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Warranty.Grains.Infrastructure;
+
+namespace Warranty.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real HTTP pipeline (Program) with its co-hosted silo on a fresh PostgreSQL database of the
+/// test server, and the rules' clock fixed at <see cref="Now"/>.
+/// </summary>
+public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    /// <summary>The business "now" of every API test: 2026-06-15 12:00 in Japan.</summary>
+    public static readonly DateTimeOffset Now = new(2026, 6, 15, 12, 0, 0, TimeSpan.FromHours(9));
+
+    private string _connectionString = "";
+
+    public FakeTimeProvider Clock { get; } = new(Now);
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await PostgresServer.Shared.CreateDatabaseAsync("api");
+        _ = Server; // start the host now, not in the first test
+    }
+
+    public new async Task DisposeAsync() => await base.DisposeAsync();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var id = $"api-{Guid.NewGuid():N}";
+        builder.UseSetting("Warranty:Storage", "postgres");
+        builder.UseSetting("ConnectionStrings:Warranty", _connectionString);
+        builder.UseSetting("Warranty:ClusterId", id);
+        builder.UseSetting("Warranty:ServiceId", id);
+        builder.UseSetting("Warranty:SiloPort", TestData.FreePort().ToString());
+        builder.UseSetting("Warranty:GatewayPort", TestData.FreePort().ToString());
+        builder.UseSetting("Warranty:Reception:GigaPhone", "0120-111-111");
+        builder.UseSetting("Warranty:Reception:LegacyPhone", "0120-222-222");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock));
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<ApiFactory>
+{
+    public const string Name = "API on PostgreSQL";
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Warranty.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The front door as a real process (<c>src/Api</c>'s build output), for tests that kill it: durability
+/// after SIGKILL and crashes injected between protocol steps (<c>Warranty:CrashAt</c>).
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private ServiceProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the API with <paramref name="settings"/> as environment variables and waits for <c>/health/ready</c>.</summary>
+    public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
+    {
+        var port = TestData.FreePort();
+        var info = new ProcessStartInfo("dotnet", [ApiAssembly(), "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(ApiAssembly())!,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        info.Environment["Logging__LogLevel__Warranty"] = "Information";
+        info.Environment["Warranty__SiloPort"] = TestData.FreePort().ToString();
+        info.Environment["Warranty__GatewayPort"] = TestData.FreePort().ToString();
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key] = value;
+        }
+
+        var service = new ServiceProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{port}"));
+        await service.WaitReadyAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return service;
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        using var probe = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        while (deadline.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The service exited with code {_process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await probe.GetAsync("/health/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            // Readiness is a condition on another process; there is nothing to await but its answer.
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The service was not ready within {timeout}:\n{Output}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, exactly like a power cut or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for the process to end by itself (an injected crash).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    /// <summary>src/Api's own build output, of the same configuration as these tests.</summary>
+    private static string ApiAssembly()
+    {
+        var testDir = AppContext.BaseDirectory; // …/tests/Warranty.IntegrationTests/bin/<Configuration>/net10.0/
+        var tfm = new DirectoryInfo(testDir).Name;
+        var configuration = new DirectoryInfo(testDir).Parent!.Name;
+        var root = new DirectoryInfo(testDir);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Warranty.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException($"Warranty.sln not found above {testDir}.");
+        }
+
+        var path = Path.Combine(root.FullName, "src", "Api", "bin", configuration, tfm, "Warranty.Api.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Api first (the test project references it).", path);
+    }
+}
