@@ -8,7 +8,7 @@ namespace Warranty.Api.Features;
 public static class CatalogApi
 {
     public sealed record PutModelRequest(
-        string? Maker, string? Model, string? Kind, string? ReleaseDate,
+        string? Maker, string? Model, [property: WireEnum(typeof(DeviceKind))] string? Kind, string? ReleaseDate,
         bool? WifiOnly, bool? SoldInJapan, bool? HasGiteki, bool? RepairableInJapan, bool? ExchangeDesignated);
 
     public sealed record PutStockRequest(long? Quantity);

@@ -7,9 +7,10 @@ namespace Warranty.Api.Features;
 /// <summary>Lines and their option (role: operator; a subscriber reads and terminates its own).</summary>
 public static class LinesApi
 {
-    public sealed record CreateLineRequest(string? LineId, string? Plan, string? SimType, string? ServiceStartDate, bool? WarrantyOption, string? At);
+    public sealed record CreateLineRequest(
+        string? LineId, [property: WireEnum(typeof(Plan))] string? Plan, [property: WireEnum(typeof(SimType))] string? SimType, string? ServiceStartDate, bool? WarrantyOption, string? At);
 
-    public sealed record ChangePlanRequest(string? Plan, string? At);
+    public sealed record ChangePlanRequest([property: WireEnum(typeof(Plan))] string? Plan, string? At);
 
     public sealed record DateRequest(string? Date, string? At);
 

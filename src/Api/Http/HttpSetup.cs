@@ -22,7 +22,7 @@ public static class HttpSetup
             context.ProblemDetails.Extensions.Remove("traceId");
         });
         services.AddExceptionHandler<ClientErrorHandler>();
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o => o.AddSchemaTransformer<RequestSchemas>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Warranty API";
             document.Info.Version = "v1";

@@ -124,6 +124,11 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
             "/v1/lines/{lineId}/usage", "/v1/lines/{lineId}/charges",
         ];
         Assert.All(contract, p => Assert.Contains(p, paths));
-        Assert.Equal(["giga", "legacy"], document["components"]!["schemas"]!["Plan"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray());
+        var schemas = document["components"]!["schemas"]!;
+        Assert.Equal(["giga", "legacy"], schemas["Plan"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray());
+        // Request bodies: API.md's required fields (all but the optional ones) and enum values.
+        var create = schemas["CreateLineRequest"]!;
+        Assert.Equal(["lineId", "plan", "serviceStartDate", "simType", "warrantyOption"], create["required"]!.AsArray().Select(v => v!.GetValue<string>()).Order().ToArray());
+        Assert.Equal(["physical", "esim"], create["properties"]!["simType"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray());
     }
 }

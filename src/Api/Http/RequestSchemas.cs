@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Warranty.Grains.Domain;
+
+namespace Warranty.Api.Http;
+
+/// <summary>A string request field that carries one of an enum's snake_case values.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
+public sealed class WireEnumAttribute(Type enumType) : Attribute
+{
+    public Type EnumType { get; } = enumType;
+}
+
+/// <summary>
+/// Request bodies bind loosely (every field nullable) so that one 400 can name every bad field; this
+/// puts the contract back into the OpenAPI document: API.md's required fields, and enum values.
+/// </summary>
+public sealed class RequestSchemas : IOpenApiSchemaTransformer
+{
+    /// <summary>API.md: "Every body field listed is required, except these optional ones".</summary>
+    private static readonly HashSet<string> Optional = ["at", "loanerRequested", "note", "makerReplacementImei", "reason"];
+
+    private static readonly string FeaturesNamespace = typeof(Features.LinesApi).Namespace!;
+
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        var type = context.JsonTypeInfo.Type;
+        if (type.Name.EndsWith("Request", StringComparison.Ordinal) && type.DeclaringType?.Namespace == FeaturesNamespace && schema.Properties is { } properties)
+        {
+            schema.Required = new HashSet<string>(properties.Keys.Where(k => !Optional.Contains(k)));
+        }
+
+        if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(WireEnumAttribute), false).FirstOrDefault() is WireEnumAttribute wire)
+        {
+            schema.Enum = Names(wire.EnumType).Select(n => (JsonNode)JsonValue.Create(n)!).ToList();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<string> Names(Type enumType) =>
+        Enum.GetNames(enumType).Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n));
+}
