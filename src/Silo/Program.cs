@@ -1,9 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-
+using Microsoft.Extensions.Logging;
 using Warranty.Grains.Hosting;
 
 // A silo alone, for a cluster of several on PostgreSQL membership (Warranty__Storage=postgres).
 // Front doors join it with Warranty__Hosting=client.
 var builder = Host.CreateApplicationBuilder(args);
 builder.UseOrleans(silo => silo.AddWarranty(builder.Configuration));
-await builder.Build().RunAsync();
+var host = builder.Build();
+var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warranty.Silo");
+lifetime.ApplicationStarted.Register(() => logger.LogInformation("Warranty silo started and joined cluster"));
+await host.RunAsync();

@@ -43,12 +43,14 @@ public static class EnrollmentRules
         "ENR-1");
 
     /// <summary>
-    /// The option's status on <paramref name="today"/>. ENR-3: once terminated it stays so; an
-    /// option whose window passed with no registration is lapsed (REG-2).
+    /// The option's status on <paramref name="today"/>. It is terminated from its termination date on
+    /// (coverage still runs to the end of that date, COV-7); a termination scheduled for a later date
+    /// leaves it as it is until then. ENR-3: once terminated it stays so. An option whose window passed
+    /// with no registration is lapsed (REG-2).
     /// </summary>
     public static OptionStatus StatusOf(OptionState option, DateOnly today)
     {
-        if (option.TerminatedOn is not null)
+        if (IsTerminated(option, today))
         {
             return OptionStatus.Terminated;
         }
@@ -61,26 +63,36 @@ public static class EnrollmentRules
         return today > option.RegistrationDeadline ? OptionStatus.LapsedUnregistered : OptionStatus.AwaitingRegistration;
     }
 
+    public static bool IsTerminated(OptionState option, DateOnly today) => option.TerminatedOn is { } end && end <= today;
+
+    /// <summary>A line is cancelled from its cancellation date on; before that the cancellation is scheduled.</summary>
+    public static bool IsCancelled(LineState line, DateOnly today) => line.CancelledOn is { } end && end <= today;
+
     /// <summary>A termination or cancellation date may be any day from the service start date on.</summary>
     public static WarrantyError? CheckEndDate(LineState line, DateOnly date) =>
         date < line.ServiceStartDate
             ? WarrantyError.InvalidField("date", $"The date must be on or after the service start date {line.ServiceStartDate:yyyy-MM-dd}.")
             : null;
 
-    /// <summary>BIL-3 / COV-7: terminate the option; a terminated option is not terminated again.</summary>
-    public static Result<OptionState> Terminate(LineState line, DateOnly date)
+    /// <summary>
+    /// BIL-3 / COV-7: terminate the option on <paramref name="date"/>. A terminated option is not
+    /// terminated again; a scheduled termination may be moved. The option never outlives a scheduled
+    /// cancellation of its line (ENR-3).
+    /// </summary>
+    public static Result<OptionState> Terminate(LineState line, DateOnly date, DateOnly today)
     {
         if (line.Option is null)
         {
             return WarrantyError.Conflict(ErrorCodes.NoOption, "The line has no warranty option.");
         }
 
-        if (line.Option.TerminatedOn is not null)
+        if (IsTerminated(line.Option, today))
         {
-            return WarrantyError.Conflict(ErrorCodes.OptionNotActive, $"The option is already terminated (on {line.Option.TerminatedOn:yyyy-MM-dd}).");
+            return WarrantyError.Conflict(ErrorCodes.OptionNotActive, $"The option is already terminated (on {line.Option.TerminatedOn:yyyy-MM-dd}).", "ENR-3");
         }
 
-        return Result<OptionState>.Ok(line.Option with { TerminatedOn = date });
+        var end = line.CancelledOn is { } cancelled && cancelled < date ? cancelled : date;
+        return Result<OptionState>.Ok(line.Option with { TerminatedOn = end });
     }
 
     /// <summary>ENR-3: cancelling the line terminates the option the same date (it cannot outlive the SIM).</summary>

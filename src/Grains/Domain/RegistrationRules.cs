@@ -20,7 +20,7 @@ public static class RegistrationRules
             return WarrantyError.Conflict(ErrorCodes.NoOption, "The line has no warranty option.", "REG-1");
         }
 
-        if (line.Option.TerminatedOn is not null || line.CancelledOn is not null)
+        if (EnrollmentRules.IsTerminated(line.Option, registrationDate) || EnrollmentRules.IsCancelled(line, registrationDate))
         {
             return WarrantyError.Conflict(ErrorCodes.OptionNotActive, "The option is terminated.", "ENR-3");
         }

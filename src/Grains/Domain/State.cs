@@ -60,8 +60,8 @@ public enum DeviceNoticeKind
 
 public sealed record DeviceNotice(string Imei, DeviceNoticeKind Kind, DateOnly? Date, DateTimeOffset At);
 
-/// <summary>Distinct Japan dates on which the network saw <see cref="Imei"/> on this line (COV-5).</summary>
-public sealed record UsageRecord(string Imei, IReadOnlyList<DateOnly> Dates);
+/// <summary>The Japan dates on which the network saw <see cref="Imei"/> on this line (COV-5), as runs.</summary>
+public sealed record UsageRecord(string Imei, IReadOnlyList<UsageRun> Runs);
 
 public sealed record DeviceState
 {

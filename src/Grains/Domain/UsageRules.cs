@@ -3,48 +3,74 @@ namespace Warranty.Grains.Domain;
 /// <summary>COV-5: the usage observations a line keeps, and the check a claim makes of them.</summary>
 public static class UsageRules
 {
-    /// <summary>Dates older than this before the newest one are dropped: a claim looks back 90 days.</summary>
-    public const int RetainedDays = Terms.UsageLookbackDays + 30;
+    /// <summary>
+    /// Observations older than this before the newest are dropped. Two years covers a claim
+    /// entered late in one contract year about the one before; a claim looks back 90 days.
+    /// </summary>
+    public const int RetainedDays = 730;
 
-    /// <summary>How many devices' observations a line keeps (the covered one and a few before it).</summary>
+    /// <summary>How many devices' observations a line keeps: the covered one always, plus the most recently seen.</summary>
     public const int RetainedDevices = 4;
 
-    /// <summary>The usage list with <paramref name="date"/> recorded for <paramref name="imei"/>; the same list when nothing changes.</summary>
-    public static IReadOnlyList<UsageRecord> Record(IReadOnlyList<UsageRecord> usage, string imei, DateOnly date)
+    /// <summary>
+    /// The usage list with <paramref name="date"/> recorded for <paramref name="imei"/>; the same list
+    /// (by reference) when nothing changes. <paramref name="keepImei"/>, the covered device, is never evicted.
+    /// </summary>
+    public static IReadOnlyList<UsageRecord> Record(IReadOnlyList<UsageRecord> usage, string imei, DateOnly date, string? keepImei = null)
     {
         var existing = usage.FirstOrDefault(u => u.Imei == imei);
-        if (existing is not null && existing.Dates.Contains(date))
+        var runs = existing?.Runs ?? [];
+        if (runs.Any(r => r.Contains(date)))
         {
             return usage;
         }
 
-        var dates = (existing?.Dates ?? []).Append(date).Order().ToList();
-        var newest = dates[^1];
-        dates.RemoveAll(d => d < newest.AddDays(-RetainedDays));
-        if (existing is not null && dates.SequenceEqual(existing.Dates))
+        // Merge the date into its neighbours: a device used every day is a single run.
+        var from = date;
+        var to = date;
+        var merged = new List<UsageRun>(runs.Count + 1);
+        foreach (var run in runs)
         {
-            return usage;
+            if (run.To.AddDays(1) == from)
+            {
+                from = run.From;
+            }
+            else if (run.From.AddDays(-1) == to)
+            {
+                to = run.To;
+            }
+            else
+            {
+                merged.Add(run);
+            }
         }
 
-        var updated = new UsageRecord(imei, dates);
-        // Most recently observed device first; keep a bounded number of devices.
-        return usage.Where(u => u.Imei != imei).Prepend(updated).Take(RetainedDevices).ToList();
+        merged.Add(new UsageRun(from, to));
+        merged.Sort((a, b) => a.From.CompareTo(b.From));
+        var newest = merged[^1].To;
+        merged.RemoveAll(r => r.To < newest.AddDays(-RetainedDays));
+
+        var updated = new UsageRecord(imei, merged);
+        var others = usage.Where(u => u.Imei != imei).ToList();
+        var room = RetainedDevices - 1;
+        var kept = others.Where(u => u.Imei == keepImei).Concat(others.Where(u => u.Imei != keepImei)).Take(room).ToHashSet();
+        // Most recently observed device first.
+        return [updated, .. others.Where(kept.Contains)];
     }
 
+    /// <summary>The last Japan date on or before <paramref name="date"/> on which the device was seen.</summary>
     public static DateOnly? LastUsageOnOrBefore(IReadOnlyList<UsageRecord> usage, string imei, DateOnly date)
     {
-        var record = usage.FirstOrDefault(u => u.Imei == imei);
-        if (record is null)
-        {
-            return null;
-        }
-
         DateOnly? last = null;
-        foreach (var d in record.Dates)
+        foreach (var run in usage.FirstOrDefault(u => u.Imei == imei)?.Runs ?? [])
         {
-            if (d <= date)
+            if (run.From <= date)
             {
-                last = d;
+                var candidate = run.To < date ? run.To : date;
+                if (last is null || candidate > last)
+                {
+                    last = candidate;
+                }
             }
         }
 
@@ -54,4 +80,10 @@ public static class UsageRules
     /// <summary>COV-5: the device communicated with this line's SIM on a date in [claim date − 90, claim date].</summary>
     public static bool UsedRecently(IReadOnlyList<UsageRecord> usage, string imei, DateOnly claimDate) =>
         LastUsageOnOrBefore(usage, imei, claimDate) is { } last && last >= claimDate.AddDays(-Terms.UsageLookbackDays);
+}
+
+/// <summary>Consecutive Japan dates on which a device was seen, both ends included.</summary>
+public readonly record struct UsageRun(DateOnly From, DateOnly To)
+{
+    public bool Contains(DateOnly date) => date >= From && date <= To;
 }

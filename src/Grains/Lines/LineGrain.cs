@@ -111,7 +111,7 @@ public sealed class LineGrain(
         }
 
         await ResumeAsync();
-        if (Line.CancelledOn is not null)
+        if (EnrollmentRules.IsCancelled(Line, Today))
         {
             return LineCancelled();
         }
@@ -146,7 +146,7 @@ public sealed class LineGrain(
         }
 
         await ResumeAsync();
-        var terminated = EnrollmentRules.Terminate(Line, date);
+        var terminated = EnrollmentRules.Terminate(Line, date, Today);
         if (terminated.Error is { } error)
         {
             return error;
@@ -372,7 +372,7 @@ public sealed class LineGrain(
             return LineNotFound();
         }
 
-        var usage = UsageRules.Record(Line.Usage, imei, JapanTime.DateOf(at));
+        var usage = UsageRules.Record(Line.Usage, imei, JapanTime.DateOf(at), Line.Option?.Device?.Imei);
         if (!ReferenceEquals(usage, Line.Usage))
         {
             await SaveAsync(Line with { Usage = usage });

@@ -10,7 +10,7 @@ public static class LineViews
         line.Plan,
         line.SimType,
         line.ServiceStartDate,
-        line.CancelledOn is null ? LineStatus.Active : LineStatus.Cancelled,
+        EnrollmentRules.IsCancelled(line, today) ? LineStatus.Cancelled : LineStatus.Active,
         line.CancelledOn,
         line.Option is { } option
             ? new OptionView(

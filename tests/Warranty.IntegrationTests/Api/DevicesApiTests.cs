@@ -169,7 +169,7 @@ public sealed class DevicesApiTests(ApiFactory factory) : ApiTestBase(factory)
         AssertProblem(await Http.PutJsonAsync($"/v1/lines/{TestData.NewLineId()}/device", TestData.Registration(TestData.NewImei(tac))), HttpStatusCode.NotFound, "line_not_found");
         // 409 (terminated) before 422 (ineligible).
         var lineId = await NewLineAsync();
-        await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-06-30" });
+        await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-06-12" });
         AssertProblem(await Http.PutJsonAsync($"/v1/lines/{lineId}/device", TestData.Registration(TestData.NewImei(tac))), HttpStatusCode.Conflict, "option_not_active");
         // No option at all.
         var bare = await NewLineAsync(warrantyOption: false);

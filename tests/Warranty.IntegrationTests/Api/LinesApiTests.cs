@@ -67,23 +67,45 @@ public sealed class LinesApiTests(ApiFactory factory) : ApiTestBase(factory)
     {
         var (lineId, imei, _) = await NewCoveredLineAsync();
 
-        var (status, line) = await Http.PostJsonAsync($"/v1/lines/{lineId}/cancellation", new { date = "2026-07-20" });
+        // The API's clock says 2026-06-15.
+        var (status, line) = await Http.PostJsonAsync($"/v1/lines/{lineId}/cancellation", new { date = "2026-06-15" });
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("cancelled", line.Str("status"));
-        Assert.Equal("2026-07-20", line.Str("cancelledOn"));
+        Assert.Equal("2026-06-15", line.Str("cancelledOn"));
         Assert.Equal("terminated", line.Str("option.status"));
-        Assert.Equal("2026-07-20", line.Str("option.terminatedOn"));
+        Assert.Equal("2026-06-15", line.Str("option.terminatedOn"));
 
         AssertProblem(await Http.PostJsonAsync($"/v1/lines/{lineId}/cancellation", new { date = "2026-07-21" }), HttpStatusCode.Conflict, "line_cancelled");
         AssertProblem(await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-07-21" }), HttpStatusCode.Conflict, "option_not_active");
         AssertProblem(await Http.SendAsync(HttpMethod.Patch, $"/v1/lines/{lineId}", new { plan = "legacy" }), HttpStatusCode.Conflict, "line_cancelled");
 
-        // COV-7: covered through the end of the cancellation date, not after.
-        var (_, onDay) = await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date=2026-07-20");
+        // COV-7: the option ends with the cancellation date (coverage had not started yet: COV-4).
+        var (_, onDay) = await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date=2026-06-15");
+        var (_, after) = await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date=2026-07-01");
+        Assert.Equal(["COV-4"], onDay.Rules());
+        Assert.Equal(["COV-7"], after.Rules());
+    }
+
+    [Fact]
+    public async Task ENR_3_a_cancellation_for_a_later_date_is_scheduled_and_the_option_ends_with_the_line()
+    {
+        var (lineId, imei, _) = await NewCoveredLineAsync();
+
+        var (_, line) = await Http.PostJsonAsync($"/v1/lines/{lineId}/cancellation", new { date = "2026-07-20" });
+
+        Assert.Equal("active", line.Str("status"));
+        Assert.Equal("2026-07-20", line.Str("cancelledOn"));
+        Assert.Equal("active", line.Str("option.status"));
+        Assert.Equal("2026-07-20", line.Str("option.terminatedOn"));
+        // A later termination cannot outlive the SIM.
+        var (_, terminated) = await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-08-31" });
+        Assert.Equal("2026-07-20", terminated.Str("option.terminatedOn"));
+        AssertProblem(await Http.PostJsonAsync($"/v1/lines/{lineId}/cancellation", new { date = "2026-07-25" }), HttpStatusCode.Conflict, "line_cancelled");
+        var (_, lastDay) = await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date=2026-07-20");
         var (_, after) = await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date=2026-07-21");
-        Assert.Equal("true", onDay.Str("covered"));
-        Assert.Equal("false", after.Str("covered"));
+        Assert.Equal("true", lastDay.Str("covered"));
+        Assert.Equal(["COV-7"], after.Rules());
     }
 
     [Fact]
@@ -127,9 +149,15 @@ public sealed class LinesApiTests(ApiFactory factory) : ApiTestBase(factory)
         var lineId = await NewLineAsync();
         AssertProblem(await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-06-09" }), HttpStatusCode.BadRequest, "invalid_request");
 
+        // A termination for a later date is scheduled: the option stays active and the date can move.
+        var (_, scheduled) = await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-07-31" });
+        Assert.Equal("awaiting_registration", scheduled.Str("option.status"));
+        Assert.Equal("2026-07-31", scheduled.Str("option.terminatedOn"));
+
         var (status, line) = await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-06-10" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("terminated", line.Str("option.status"));
+        Assert.Equal("2026-06-10", line.Str("option.terminatedOn"));
         Assert.Equal("active", line.Str("status"));
 
         AssertProblem(await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-06-11" }), HttpStatusCode.Conflict, "option_not_active");

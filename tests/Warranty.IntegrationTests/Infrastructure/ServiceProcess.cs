@@ -44,16 +44,44 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
     {
         var port = TestData.FreePort();
-        var info = new ProcessStartInfo("dotnet", [ApiAssembly(), "--urls", $"http://127.0.0.1:{port}"])
+        var service = Start("Api", "Warranty.Api.dll", settings, ["--urls", $"http://127.0.0.1:{port}"], new Uri($"http://127.0.0.1:{port}"));
+        await service.WaitReadyAsync(timeout ?? TimeSpan.FromSeconds(60));
+        return service;
+    }
+
+    /// <summary>Starts <c>src/Silo</c> alone and waits until it has joined its cluster.</summary>
+    public static async Task<ServiceProcess> StartSiloAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
+    {
+        var silo = Start("Silo", "Warranty.Silo.dll", settings, [], new Uri("http://127.0.0.1:1"));
+        var deadline = Stopwatch.StartNew();
+        while (!silo.Output.Contains("Warranty silo started", StringComparison.Ordinal))
+        {
+            if (silo.HasExited || deadline.Elapsed > (timeout ?? TimeSpan.FromSeconds(60)))
+            {
+                throw new InvalidOperationException($"The silo did not start:\n{silo.Output}");
+            }
+
+            // Waiting on another process's log; there is nothing else to await.
+            await Task.Delay(200);
+        }
+
+        return silo;
+    }
+
+    private static ServiceProcess Start(string project, string assembly, IReadOnlyDictionary<string, string> settings, string[] arguments, Uri baseAddress)
+    {
+        var path = BuildOutput(project, assembly);
+        var info = new ProcessStartInfo("dotnet", [path, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ApiAssembly())!,
+            WorkingDirectory = Path.GetDirectoryName(path)!,
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__Warranty"] = "Information";
+        info.Environment["Logging__LogLevel__Warranty.Silo"] = "Information";
         info.Environment["Warranty__SiloPort"] = TestData.FreePort().ToString();
         info.Environment["Warranty__GatewayPort"] = TestData.FreePort().ToString();
         foreach (var (key, value) in settings)
@@ -61,9 +89,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        var service = new ServiceProcess(Process.Start(info)!, new Uri($"http://127.0.0.1:{port}"));
-        await service.WaitReadyAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return service;
+        return new ServiceProcess(Process.Start(info)!, baseAddress);
     }
 
     private async Task WaitReadyAsync(TimeSpan timeout)
@@ -138,8 +164,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>src/Api's own build output, of the same configuration as these tests.</summary>
-    private static string ApiAssembly()
+    /// <summary>A project's own build output (src/Api, src/Silo), of the same configuration as these tests.</summary>
+    private static string BuildOutput(string project, string assembly)
     {
         var testDir = AppContext.BaseDirectory; // …/tests/Warranty.IntegrationTests/bin/<Configuration>/net10.0/
         var tfm = new DirectoryInfo(testDir).Name;
@@ -155,7 +181,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"Warranty.sln not found above {testDir}.");
         }
 
-        var path = Path.Combine(root.FullName, "src", "Api", "bin", configuration, tfm, "Warranty.Api.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("Build src/Api first (the test project references it).", path);
+        var path = Path.Combine(root.FullName, "src", project, "bin", configuration, tfm, assembly);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build src/{project} first (the test project references it).", path);
     }
 }
