@@ -14,6 +14,7 @@ app.MapWarrantyHealth();
 app.MapCatalog();
 app.MapLines();
 app.MapDevices();
+app.MapClaims();
 app.Run();
 
 /// <summary>The front door: HTTP API, co-hosting a silo or joining a cluster as a client.</summary>

@@ -70,3 +70,73 @@ public enum ErrorKind
     Conflict = 2,
     Refused = 3,
 }
+
+[GenerateSerializer, Alias("warranty.incident")]
+public enum Incident
+{
+    ScreenCrack = 0,
+    WaterDamage = 1,
+    TotalBreakage = 2,
+    PartialBreakage = 3,
+    NaturalFailure = 4,
+    Theft = 5,
+    Loss = 6,
+}
+
+[GenerateSerializer, Alias("warranty.claim-status")]
+public enum ClaimStatus
+{
+    Received = 0,
+    Inspecting = 1,
+    Repairing = 2,
+    ExchangePending = 3,
+    ExchangeShipped = 4,
+    Completed = 5,
+    Withdrawn = 6,
+    Rejected = 7,
+}
+
+[GenerateSerializer, Alias("warranty.claim-service")]
+public enum ClaimService
+{
+    Repair = 0,
+    Exchange = 1,
+}
+
+[GenerateSerializer, Alias("warranty.inspection-outcome")]
+public enum InspectionOutcome
+{
+    Repair = 0,
+    Exchange = 1,
+    Reject = 2,
+}
+
+[GenerateSerializer, Alias("warranty.reject-reason")]
+public enum RejectReason
+{
+    UnofficialRepair = 0,
+    NotCovered = 1,
+    NoFaultFound = 2,
+}
+
+[GenerateSerializer, Alias("warranty.device-change-kind")]
+public enum DeviceChangeKind
+{
+    /// <summary>The line no longer covers the device (a correction, REG-4).</summary>
+    Release = 0,
+
+    /// <summary>The option ends: coverage runs to the end of the date (COV-7).</summary>
+    EndCoverage = 1,
+
+    /// <summary>A claim was filed for the device.</summary>
+    AddClaim = 2,
+
+    /// <summary>The device was exchanged or replaced by the maker (CLM-6, CLM-9).</summary>
+    Replaced = 3,
+
+    /// <summary>The device becomes the covered device in place of another (CLM-6, CLM-9).</summary>
+    BecomeCovered = 4,
+
+    /// <summary>Found modified at inspection (CLM-8).</summary>
+    Exclude = 5,
+}

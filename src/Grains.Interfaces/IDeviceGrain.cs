@@ -36,16 +36,21 @@ public interface IDeviceGrain : IGrainWithStringKey
     Task<Result<DeviceView>> AttachAsync(string lineId, string modelName, DateTimeOffset at);
 
     /// <summary>
-    /// Step 3 of a correction: unlink the device from <paramref name="lineId"/>. Idempotent,
-    /// and a no-op when another line (or none) holds the device.
+    /// Applies a change the line decided (an outbox notice). Idempotent; ignored when the device is
+    /// not linked to that line (except <see cref="DeviceChangeKind.BecomeCovered"/>, which links it).
     /// </summary>
-    [Alias("release")]
-    Task<DeviceView?> ReleaseAsync(string lineId, DateTimeOffset at);
+    [Alias("apply")]
+    Task<DeviceView?> ApplyAsync(DeviceChange change);
 
     /// <summary>
-    /// The option of <paramref name="lineId"/> ends: coverage runs to the end of
-    /// <paramref name="lastDay"/> (COV-7). Idempotent; a no-op when another line holds the device.
+    /// Holds the device for an exchange shipment to <paramref name="lineId"/> (CLM-9), so no other line
+    /// can register it before delivery. Idempotent for the same shipment.
     /// </summary>
-    [Alias("end-coverage")]
-    Task<DeviceView?> EndCoverageAsync(string lineId, DateOnly lastDay);
+    [Alias("reserve")]
+    Task<Result<DeviceView?>> ReserveAsync(string lineId, string shipmentKey, DateTimeOffset at);
+
+    /// <summary>Undoes <see cref="ReserveAsync"/> when the shipment does not go ahead.</summary>
+    [Alias("cancel-reservation")]
+    Task CancelReservationAsync(string lineId, string shipmentKey);
+
 }

@@ -9,6 +9,14 @@ public interface IExchangeStockGrain : IGrainWithStringKey
     [Alias("set")]
     Task<Result<ExchangeStock>> SetAsync(int quantity);
 
+    /// <summary>Takes one unit for a shipment (CLM-9); once per <paramref name="shipmentKey"/>, never below zero.</summary>
+    [Alias("take")]
+    Task<Result<ExchangeStock>> TakeAsync(string shipmentKey);
+
+    /// <summary>Puts back the unit taken for a shipment that did not go ahead. Idempotent.</summary>
+    [Alias("give-back")]
+    Task<Result<ExchangeStock>> GiveBackAsync(string shipmentKey);
+
     [Alias("get")]
     [ReadOnly]
     Task<Result<ExchangeStock>> GetAsync();

@@ -58,6 +58,22 @@ public interface ILineGrain : IGrainWithStringKey
     /// Whether this line covers (or is registering) <paramref name="imei"/>, and its last covered
     /// day when the option has ended. Asked by a device grain whose link may be stale.
     /// </summary>
+    [Alias("quote")]
+    [ReadOnly]
+    Task<Result<QuoteView>> QuoteAsync(Incident incident, DateTimeOffset at);
+
+    [Alias("file-claim")]
+    Task<Result<ClaimView>> FileClaimAsync(FileClaimCommand command, EventContext context);
+
+    [Alias("claims")]
+    Task<Result<IReadOnlyList<ClaimView>>> GetClaimsAsync();
+
+    [Alias("claim")]
+    Task<Result<ClaimView>> GetClaimAsync(string claimId);
+
+    [Alias("claim-step")]
+    Task<Result<ClaimView>> StepAsync(string claimId, ClaimStep step, EventContext context);
+
     [Alias("link")]
     [AlwaysInterleave]
     Task<DeviceLink> GetLinkAsync(string imei);

@@ -63,3 +63,17 @@ public static class ErrorCodes
     public const string DeviceIneligible = "device_ineligible";
     public const string DeviceNotFound = "device_not_found";
 }
+
+public static class ClaimErrorCodes
+{
+    public const string ClaimRefused = "claim_refused";
+    public const string ClaimNotFound = "claim_not_found";
+    public const string InvalidClaimTransition = "invalid_claim_transition";
+    public const string TimestampOutOfOrder = "timestamp_out_of_order";
+    public const string ConsentFormMissing = "consent_form_missing";
+    public const string ExchangeNotAvailable = "exchange_not_available";
+    public const string OutOfStock = "out_of_stock";
+    public const string ReplacementNotDesignated = "replacement_not_designated";
+    public const string InitialDefectWindowPassed = "initial_defect_window_passed";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+}

@@ -1,12 +1,20 @@
+using Microsoft.Extensions.Logging;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Catalog;
 
-/// <summary>Exchange stock of one designated model (CLM-9). Stock is taken at shipment (claims).</summary>
+/// <summary>
+/// Exchange stock of one designated model (CLM-9). Stock is taken at shipment: once per shipment
+/// key however often a shipment is retried, and never below zero (one grain serialises all takes).
+/// </summary>
 [GrainType("exchange-stock")]
 public sealed class ExchangeStockGrain(
-    [PersistentState("stock", "warranty")] IPersistentState<ExchangeStockState> state) : Grain, IExchangeStockGrain
+    [PersistentState("stock", "warranty")] IPersistentState<ExchangeStockState> state,
+    ILogger<ExchangeStockGrain> logger) : Grain, IExchangeStockGrain
 {
+    /// <summary>How many recent shipment keys are remembered to make retries idempotent.</summary>
+    public const int RememberedShipments = 2_000;
+
     private string Tac => this.GetPrimaryKeyString();
 
     public async Task<Result<ExchangeStock>> SetAsync(int quantity)
@@ -24,8 +32,7 @@ public sealed class ExchangeStockGrain(
 
         if (state.State.Quantity != quantity || !state.State.Set)
         {
-            state.State = new ExchangeStockState { Quantity = quantity, Set = true };
-            await state.WriteStateAsync();
+            await SaveAsync(state.State with { Quantity = quantity, Set = true });
         }
 
         return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, quantity));
@@ -39,6 +46,67 @@ public sealed class ExchangeStockGrain(
             : Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
     }
 
+    public async Task<Result<ExchangeStock>> TakeAsync(string shipmentKey)
+    {
+        var model = await GrainFactory.GetGrain<ICatalogModelGrain>(Tac).GetAsync();
+        if (model is null)
+        {
+            return ModelNotFound();
+        }
+
+        if (!state.State.Taken.Contains(shipmentKey))
+        {
+            if (state.State.Quantity <= 0)
+            {
+                return WarrantyError.Conflict(ClaimErrorCodes.OutOfStock, $"No exchange stock of model {Tac}.", "CLM-9");
+            }
+
+            await SaveAsync(state.State with
+            {
+                Quantity = state.State.Quantity - 1,
+                Taken = [.. state.State.Taken.TakeLast(RememberedShipments - 1), shipmentKey],
+            });
+            logger.LogInformation("Stock of {Tac} taken for shipment {ShipmentKey}: {Quantity} left", Tac, shipmentKey, state.State.Quantity);
+        }
+
+        return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
+    }
+
+    public async Task<Result<ExchangeStock>> GiveBackAsync(string shipmentKey)
+    {
+        var model = await GrainFactory.GetGrain<ICatalogModelGrain>(Tac).GetAsync();
+        if (model is null)
+        {
+            return ModelNotFound();
+        }
+
+        if (state.State.Taken.Contains(shipmentKey))
+        {
+            await SaveAsync(state.State with
+            {
+                Quantity = state.State.Quantity + 1,
+                Taken = state.State.Taken.Where(k => k != shipmentKey).ToList(),
+            });
+        }
+
+        return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
+    }
+
+    private async Task SaveAsync(ExchangeStockState next)
+    {
+        var previous = state.State;
+        state.State = next;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            state.State = previous;
+            throw;
+        }
+    }
+
     private WarrantyError ModelNotFound() => WarrantyError.NotFound(ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue.");
 }
 
@@ -46,4 +114,7 @@ public sealed record ExchangeStockState
 {
     public int Quantity { get; init; }
     public bool Set { get; init; }
+
+    /// <summary>Shipments that took a unit, most recent last (bounded).</summary>
+    public IReadOnlyList<string> Taken { get; init; } = [];
 }

@@ -77,25 +77,83 @@ public sealed class DeviceGrain(
         return Result<DeviceView>.Ok(View()!);
     }
 
-    public async Task<DeviceView?> ReleaseAsync(string lineId, DateTimeOffset at)
+    public async Task<DeviceView?> ApplyAsync(DeviceChange change)
     {
-        if (Device.Exists && Device.Status == DeviceStatus.Covered && Device.LineId == lineId)
+        var linked = Device.Exists && Device.LineId == change.LineId;
+        var next = change.Kind switch
         {
-            await SaveAsync(Device with { Status = DeviceStatus.Released });
-            logger.LogInformation("Device {Imei} released by line {LineId}", Imei, lineId);
+            DeviceChangeKind.Release when linked && Device.Status == DeviceStatus.Covered => Device with { Status = DeviceStatus.Released },
+            DeviceChangeKind.EndCoverage when linked && Device.Status == DeviceStatus.Covered => Device with { CoveredUntil = change.Date },
+            DeviceChangeKind.AddClaim when Device.Exists && !Device.Claims.Any(c => c.LineId == change.LineId && c.ClaimId == change.ClaimId) =>
+                Device with { Claims = [.. Device.Claims, new ClaimRef(change.LineId, change.ClaimId!)] },
+            DeviceChangeKind.Replaced when linked && Device.Status != DeviceStatus.Replaced =>
+                Device with { Status = DeviceStatus.Replaced, ReplacedByImei = change.OtherImei },
+            DeviceChangeKind.Exclude when linked && Device.Status != DeviceStatus.Excluded => Device with { Status = DeviceStatus.Excluded },
+            DeviceChangeKind.BecomeCovered => BecomeCovered(change),
+            _ => Device,
+        };
+        if (!ReferenceEquals(next, Device) && next != Device)
+        {
+            await SaveAsync(next);
+            logger.LogInformation("Device {Imei}: {Change} from line {LineId}", Imei, change.Kind, change.LineId);
         }
 
         return View();
     }
 
-    public async Task<DeviceView?> EndCoverageAsync(string lineId, DateOnly lastDay)
+    /// <summary>CLM-6 / CLM-9: the exchange device or the maker's unit becomes the covered device.</summary>
+    private DeviceState BecomeCovered(DeviceChange change)
     {
-        if (Device.Exists && Device.Status == DeviceStatus.Covered && Device.LineId == lineId && Device.CoveredUntil != lastDay)
+        if (Device is { Exists: true, Status: DeviceStatus.Covered } && Device.LineId == change.LineId)
         {
-            await SaveAsync(Device with { CoveredUntil = lastDay });
+            return Device.ReservedForLineId is null ? Device : Device with { ReservedForLineId = null, ReservationKey = null };
         }
 
-        return View();
+        if (Device is { Exists: true, Status: DeviceStatus.Covered } && Device.LineId is not null)
+        {
+            // Checked before the line decided; never take a device from another line.
+            logger.LogError("Device {Imei} is covered by line {Holder}; line {LineId} cannot take it", Imei, Device.LineId, change.LineId);
+            return Device;
+        }
+
+        return Device with
+        {
+            Imei = Imei,
+            Exists = true,
+            Tac = Domain.Imei.TacOf(Imei),
+            ModelName = change.ModelName ?? Device.ModelName,
+            Status = DeviceStatus.Covered,
+            LineId = change.LineId,
+            CoveredUntil = null,
+            RegisteredAt = change.At,
+            ReplacesImei = change.OtherImei,
+            ReservedForLineId = null,
+            ReservationKey = null,
+        };
+    }
+
+    public async Task<Result<DeviceView?>> ReserveAsync(string lineId, string shipmentKey, DateTimeOffset at)
+    {
+        if (Device.ReservedForLineId == lineId && Device.ReservationKey == shipmentKey)
+        {
+            return Result<DeviceView?>.Ok(View());
+        }
+
+        if (await HeldElsewhereAsync(lineId, at) is { } refusal)
+        {
+            return refusal;
+        }
+
+        await SaveAsync(Device with { Imei = Imei, ReservedForLineId = lineId, ReservationKey = shipmentKey });
+        return Result<DeviceView?>.Ok(View());
+    }
+
+    public async Task CancelReservationAsync(string lineId, string shipmentKey)
+    {
+        if (Device.ReservedForLineId == lineId && Device.ReservationKey == shipmentKey)
+        {
+            await SaveAsync(Device with { ReservedForLineId = null, ReservationKey = null });
+        }
     }
 
     /// <summary>
@@ -104,6 +162,11 @@ public sealed class DeviceGrain(
     /// </summary>
     private async Task<WarrantyError?> HeldElsewhereAsync(string lineId, DateTimeOffset at)
     {
+        if (Device.ReservedForLineId is { } reserved && reserved != lineId)
+        {
+            return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, "The device is on its way to another line as an exchange device.", "REG-5");
+        }
+
         if (!Device.Exists || Device.Status != DeviceStatus.Covered || Device.LineId == lineId || Device.LineId is null)
         {
             return null;

@@ -30,13 +30,19 @@ public static class CoverageRules
     /// <c>covered</c>: the device is the option's covered device, coverage has started (COV-4)
     /// and not ended (COV-7). Claim-time checks (COV-5, CLM-1) are only reported.
     /// </summary>
+    public static CoverageView Evaluate(LineState line, string imei, DateOnly date) =>
+        Evaluate(line, imei, date, line.Option is { } option
+            ? ClaimRules.Counts(line.Claims, ContractYear.Containing(option.CoverageStartDate, date).Start)
+            : ClaimCounts.None);
+
+    /// <summary>As <see cref="Evaluate(LineState, string, DateOnly)"/>, with the contract year's claim counts given.</summary>
     public static CoverageView Evaluate(LineState line, string imei, DateOnly date, ClaimCounts counts)
     {
         var option = line.Option;
         var device = option?.Device;
         if (option is null || device is null || device.Imei != imei)
         {
-            return NotCovered(imei, date, line.LineId, "REG-1");
+            return NotCovered(imei, date, line.LineId, option?.ExcludedImei == imei ? "CLM-8" : "REG-1");
         }
 
         var rules = new List<string>();

@@ -19,8 +19,14 @@ public sealed record LineState
     /// <summary>A registration between its steps (see the line grain's protocol); null when none.</summary>
     public PendingRegistration? PendingRegistration { get; init; }
 
-    /// <summary>Notices to device grains written with the change that caused them, delivered after.</summary>
-    public IReadOnlyList<DeviceNotice> Outbox { get; init; } = [];
+    /// <summary>Changes for device grains, written with the change that caused them and delivered after.</summary>
+    public IReadOnlyList<OutboxItem> Outbox { get; init; } = [];
+
+    /// <summary>Claims of the current and previous contract year (older ones are archived).</summary>
+    public IReadOnlyList<ClaimState> Claims { get; init; } = [];
+
+    /// <summary>The number of the last claim filed on this line; claim ids are derived from it.</summary>
+    public int ClaimSequence { get; init; }
 
     public IReadOnlyList<UsageRecord> Usage { get; init; } = [];
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
@@ -36,6 +42,9 @@ public sealed record OptionState
     public bool Registered { get; init; }
 
     public DateOnly? TerminatedOn { get; init; }
+
+    /// <summary>The device found modified at inspection (CLM-8); the option then covers none.</summary>
+    public string? ExcludedImei { get; init; }
 }
 
 /// <summary>The covered device, with what the rules need from the catalogue, as it was at registration.</summary>
@@ -49,16 +58,9 @@ public sealed record CoveredDevice(
 
 public sealed record PendingRegistration(CoveredDevice Device, string Actor);
 
-public enum DeviceNoticeKind
-{
-    /// <summary>The line no longer covers the device (a correction).</summary>
-    Release = 0,
+/// <summary>A change for the device grain of <paramref name="Imei"/>, waiting to be delivered.</summary>
+public sealed record OutboxItem(string Imei, DeviceChange Change);
 
-    /// <summary>The option ends: coverage runs to the end of <see cref="DeviceNotice.Date"/>.</summary>
-    CoverUntil = 1,
-}
-
-public sealed record DeviceNotice(string Imei, DeviceNoticeKind Kind, DateOnly? Date, DateTimeOffset At);
 
 /// <summary>The Japan dates on which the network saw <see cref="Imei"/> on this line (COV-5), as runs.</summary>
 public sealed record UsageRecord(string Imei, IReadOnlyList<UsageRun> Runs);
@@ -78,7 +80,45 @@ public sealed record DeviceState
     public DateOnly? CoveredUntil { get; init; }
 
     public DateTimeOffset? RegisteredAt { get; init; }
+
+    /// <summary>Held for an exchange shipment to this line (CLM-9) until delivery.</summary>
+    public string? ReservedForLineId { get; init; }
+    public string? ReservationKey { get; init; }
+
     public string? ReplacedByImei { get; init; }
     public string? ReplacesImei { get; init; }
     public IReadOnlyList<ClaimRef> Claims { get; init; } = [];
+}
+
+public sealed record ClaimState
+{
+    public string ClaimId { get; init; } = "";
+    public string Imei { get; init; } = "";
+
+    /// <summary>The claimed device's kind (CLM-2), as registered.</summary>
+    public DeviceKind Kind { get; init; }
+    public Incident Incident { get; init; }
+    public ClaimStatus Status { get; init; }
+    public DateTimeOffset ReceivedAt { get; init; }
+    public DateOnly ContractYearStart { get; init; }
+    public bool CountsTowardLimit { get; init; }
+    public ClaimService? Service { get; init; }
+    public bool LoanerRequested { get; init; }
+    public string? Note { get; init; }
+    public DeviceReceipt? Receipt { get; init; }
+    public RejectReason? RejectReason { get; init; }
+    public int? RepairCostYen { get; init; }
+
+    /// <summary>The exchange device (CLM-9) or the maker's replacement unit (CLM-6), with its model.</summary>
+    public CoveredDevice? Replacement { get; init; }
+
+    /// <summary>A shipment between its steps (device reserved, stock taken); null when none.</summary>
+    public CoveredDevice? PendingShipment { get; init; }
+
+    public DateTimeOffset? DeliveredAt { get; init; }
+    public DateTimeOffset? InitialDefectReportedAt { get; init; }
+    public IReadOnlyList<TimelineEntry> Timeline { get; init; } = [];
+    public IReadOnlyList<ChargeItem> Charges { get; init; } = [];
+
+    public DateTimeOffset LastStepAt => Timeline.Count > 0 ? Timeline[^1].At : ReceivedAt;
 }

@@ -29,6 +29,10 @@ public static class WarrantySiloExtensions
             .Bind(configuration.GetSection(ReceptionOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.GigaPhone) && !string.IsNullOrWhiteSpace(o.LegacyPhone), "Both reception phone numbers must be set.")
             .ValidateOnStart();
+        services.AddOptions<FeeOptions>()
+            .Bind(configuration.GetSection(FeeOptions.Section))
+            .Validate(o => o.CodFeeYen >= 0 && o.LoanerShippingYen >= 0, "Fees cannot be negative.")
+            .ValidateOnStart();
         return services;
     }
 }

@@ -18,8 +18,17 @@ public static class FaultPoints
     public const string RegistrationDeviceAttached = "registration-device-attached";
     public const string RegistrationCommitted = "registration-committed";
     public const string NoticeDelivered = "notice-delivered";
+    public const string ShipmentIntentWritten = "shipment-intent-written";
+    public const string ShipmentDeviceReserved = "shipment-device-reserved";
+    public const string ShipmentStockTaken = "shipment-stock-taken";
+    public const string ShipmentCommitted = "shipment-committed";
+    public const string ClaimCommitted = "claim-committed";
 
+    /// <summary>The points of the registration protocol.</summary>
     public static readonly string[] All = [RegistrationIntentWritten, RegistrationDeviceAttached, RegistrationCommitted, NoticeDelivered];
+
+    /// <summary>The points of an exchange: shipment (device, stock) and delivery (the outbox).</summary>
+    public static readonly string[] Exchange = [ShipmentIntentWritten, ShipmentDeviceReserved, ShipmentStockTaken, ShipmentCommitted, ClaimCommitted, NoticeDelivered];
 }
 
 public sealed class NoFaults : IFaultInjector

@@ -31,10 +31,11 @@ namespace Warranty.Grains.Lines;
 /// covered day.</para>
 /// </remarks>
 [GrainType("line")]
-public sealed class LineGrain(
+public sealed partial class LineGrain(
     [PersistentState("line", "warranty")] IPersistentState<LineState> state,
     [FromKeyedServices(RulesClock.Key)] TimeProvider time,
     IOptions<ReceptionOptions> reception,
+    IOptions<FeeOptions> fees,
     IFaultInjector faults,
     ILogger<LineGrain> logger) : Grain, ILineGrain
 {
@@ -59,7 +60,8 @@ public sealed class LineGrain(
         return Task.CompletedTask;
     }
 
-    private bool HasUnfinishedWork => Line.PendingRegistration is not null || Line.Outbox.Count > 0;
+    private bool HasUnfinishedWork =>
+        Line.PendingRegistration is not null || Line.Outbox.Count > 0 || Line.Claims.Any(c => c.PendingShipment is not null);
 
     private async Task ResumeAfterActivationAsync()
     {
@@ -274,7 +276,7 @@ public sealed class LineGrain(
             var option = Line.Option!;
             var old = option.Device;
             var outbox = old is not null && old.Imei != device.Imei
-                ? [.. Line.Outbox, new DeviceNotice(old.Imei, DeviceNoticeKind.Release, null, device.RegisteredAt)]
+                ? [.. Line.Outbox, new OutboxItem(old.Imei, new DeviceChange(DeviceChangeKind.Release, LineId, device.RegisteredAt))]
                 : Line.Outbox;
             await SaveAsync(Line with
             {
@@ -304,6 +306,12 @@ public sealed class LineGrain(
             await CompleteRegistrationAsync();
         }
 
+        foreach (var claim in Line.Claims.Where(c => c.PendingShipment is not null).ToList())
+        {
+            logger.LogInformation("Line {LineId}: resuming shipment for claim {ClaimId}", LineId, claim.ClaimId);
+            await CompleteShipmentAsync(claim.ClaimId, claim.PendingShipment!.RegisteredAt, "system");
+        }
+
         await DeliverOutboxAsync();
     }
 
@@ -316,14 +324,9 @@ public sealed class LineGrain(
 
         await RunProtocolStepAsync(async () =>
         {
-            foreach (var notice in Line.Outbox)
+            foreach (var item in Line.Outbox)
             {
-                var device = GrainFactory.GetGrain<IDeviceGrain>(notice.Imei);
-                _ = notice.Kind switch
-                {
-                    DeviceNoticeKind.Release => await device.ReleaseAsync(LineId, notice.At),
-                    _ => await device.EndCoverageAsync(LineId, notice.Date!.Value),
-                };
+                await GrainFactory.GetGrain<IDeviceGrain>(item.Imei).ApplyAsync(item.Change);
                 faults.Reached(FaultPoints.NoticeDelivered);
             }
 
@@ -361,7 +364,9 @@ public sealed class LineGrain(
             return Task.FromResult<Result<ChargesView>>(LineNotFound());
         }
 
-        var items = BillingRules.MonthlyFees(Line, year, month);
+        var items = BillingRules.MonthlyFees(Line, year, month)
+            .Concat(Line.Claims.SelectMany(c => c.Charges).Where(c => c.Date.Year == year && c.Date.Month == month))
+            .ToList();
         return Task.FromResult(Result<ChargesView>.Ok(BillingRules.Statement(LineId, year, month, items)));
     }
 
@@ -382,7 +387,7 @@ public sealed class LineGrain(
     }
 
     public Task<CoverageView> GetCoverageAsync(string imei, DateOnly date) =>
-        Task.FromResult(CoverageRules.Evaluate(Line, imei, date, ClaimCounts.None));
+        Task.FromResult(CoverageRules.Evaluate(Line, imei, date));
 
     /// <remarks>
     /// Interleaves with a running request: it only reads, and it is called by device grains that
@@ -391,7 +396,7 @@ public sealed class LineGrain(
     /// </remarks>
     public Task<DeviceLink> GetLinkAsync(string imei)
     {
-        if (Line.PendingRegistration?.Device.Imei == imei)
+        if (Line.PendingRegistration?.Device.Imei == imei || Line.Claims.Any(c => c.PendingShipment?.Imei == imei))
         {
             return Task.FromResult(new DeviceLink(true, null));
         }
@@ -400,8 +405,10 @@ public sealed class LineGrain(
         return Task.FromResult(option?.Device?.Imei == imei ? new DeviceLink(true, option.TerminatedOn) : new DeviceLink(false, null));
     }
 
-    private static IReadOnlyList<DeviceNotice> WithEndNotice(IReadOnlyList<DeviceNotice> outbox, OptionState option, DateTimeOffset at) =>
-        option.Device is { } device ? [.. outbox, new DeviceNotice(device.Imei, DeviceNoticeKind.CoverUntil, option.TerminatedOn, at)] : outbox;
+    private IReadOnlyList<OutboxItem> WithEndNotice(IReadOnlyList<OutboxItem> outbox, OptionState option, DateTimeOffset at) =>
+        option.Device is { } device
+            ? [.. outbox, new OutboxItem(device.Imei, new DeviceChange(DeviceChangeKind.EndCoverage, LineId, at, Date: option.TerminatedOn))]
+            : outbox;
 
     private async Task SaveAsync(LineState line)
     {

@@ -19,6 +19,6 @@ public static class LineViews
                 option.RegistrationDeadline,
                 option.Device?.Imei,
                 option.TerminatedOn,
-                CoverageRules.ContractYearOn(option, today, ClaimCounts.None))
+                CoverageRules.ContractYearOn(option, today, ClaimRules.Counts(line.Claims, ContractYear.Containing(option.CoverageStartDate, today).Start)))
             : null);
 }

@@ -1,0 +1,247 @@
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.Domain;
+
+/// <summary>
+/// CLM-1..13 and BIL-4: whether a claim is accepted (one decision for quotes and filings), how a
+/// claim moves, and what it costs.
+/// </summary>
+public static class ClaimRules
+{
+    /// <summary>CLM-4: the repair cost covered per claim (non-taxable).</summary>
+    public const int CapYen = 50_000;
+
+    /// <summary>CLM-11: a problem with a delivered exchange device is reported within 2 days of arrival.</summary>
+    public const int InitialDefectDays = 2;
+
+    /// <summary>The order in which failed rules are listed (CLM-13).</summary>
+    private static readonly string[] RuleOrder = ["REG-1", "REG-2", "COV-1", "COV-2", "COV-4", "COV-5", "COV-7", "CLM-1", "CLM-8"];
+
+    /// <summary>
+    /// CLM-13: every rule a claim for <paramref name="incident"/> on <paramref name="date"/> fails. Quotes
+    /// and filings both call this, so they cannot disagree.
+    /// </summary>
+    public static ClaimDecision Decide(LineState line, Incident incident, DateOnly date)
+    {
+        var option = line.Option ?? throw new InvalidOperationException("A line without the option has no claims to decide.");
+        var failed = new HashSet<string>();
+        var device = option.Device;
+
+        if (device is null || date < JapanTime.DateOf(device.RegisteredAt))
+        {
+            // REG-1: without a registered device no claim is accepted; CLM-8 when it was excluded.
+            failed.Add(option.ExcludedImei is not null && device is null ? "CLM-8" : "REG-1");
+        }
+
+        if (EnrollmentRules.StatusOf(option, date) == OptionStatus.LapsedUnregistered)
+        {
+            failed.Add("REG-2");
+        }
+
+        if (incident is Incident.Theft or Incident.Loss)
+        {
+            failed.Add("COV-1");
+        }
+
+        if (incident == Incident.NaturalFailure && device is not null && date > CoverageRules.NaturalFailureCoveredUntil(device.ReleaseDate))
+        {
+            failed.Add("COV-2");
+        }
+
+        if (date < option.CoverageStartDate)
+        {
+            failed.Add("COV-4");
+        }
+
+        if (device is not null && !UsageRules.UsedRecently(line.Usage, device.Imei, date))
+        {
+            failed.Add("COV-5");
+        }
+
+        if (option.TerminatedOn is { } end && date > end)
+        {
+            failed.Add("COV-7");
+        }
+
+        var year = ContractYear.Containing(option.CoverageStartDate, date);
+        var counts = Counts(line.Claims, year.Start);
+        if (counts.Claims >= Terms.ClaimsPerContractYear)
+        {
+            failed.Add("CLM-1");
+        }
+
+        return new ClaimDecision(RuleOrder.Where(failed.Contains).ToArray(), device, year, counts);
+    }
+
+    public static QuoteView Quote(ClaimDecision decision)
+    {
+        var exchange = decision.Eligible && CoverageRules.ExchangeableKind(decision.Device!.Kind);
+        return new QuoteView(
+            decision.Eligible,
+            decision.Rules,
+            exchange,
+            exchange ? Terms.ExchangeFeeYen(decision.Counts.Claims + 1) : null,
+            CapYen);
+    }
+
+    /// <summary>CLM-1: claims counted in the contract year starting <paramref name="yearStart"/>, and the exchanges among them.</summary>
+    public static ClaimCounts Counts(IReadOnlyList<ClaimState> claims, DateOnly yearStart)
+    {
+        var counted = claims.Where(c => c.CountsTowardLimit && c.ContractYearStart == yearStart).ToList();
+        return new ClaimCounts(counted.Count, counted.Count(c => c.Service == ClaimService.Exchange));
+    }
+
+    /// <summary>CLM-3: the claim's use number in its contract year, repairs and exchanges counted together.</summary>
+    public static int UseNumber(IReadOnlyList<ClaimState> claims, ClaimState claim) =>
+        1 + claims.TakeWhile(c => c.ClaimId != claim.ClaimId)
+            .Count(c => c.CountsTowardLimit && c.ContractYearStart == claim.ContractYearStart);
+
+    public static ClaimState NewClaim(string claimId, ClaimDecision decision, FileClaimCommand command, DateTimeOffset at) => new()
+    {
+        ClaimId = claimId,
+        Imei = decision.Device!.Imei,
+        Kind = decision.Device.Kind,
+        Incident = command.Incident,
+        Status = ClaimStatus.Received,
+        ReceivedAt = at,
+        ContractYearStart = decision.Year.Start,
+        // CLM-1: a claim counts from the moment it is accepted.
+        CountsTowardLimit = true,
+        LoanerRequested = command.LoanerRequested,
+        Note = command.Note,
+        Timeline = [new TimelineEntry(ClaimStatus.Received, at)],
+    };
+
+    public static string ClaimIdFor(int sequence) => $"C{sequence:0000}";
+
+    /// <summary>The state each step starts from (API.md's state machine).</summary>
+    public static ClaimStatus? RequiredStatus(ClaimStepKind step) => step switch
+    {
+        ClaimStepKind.Withdrawal or ClaimStepKind.DeviceReceipt => ClaimStatus.Received,
+        ClaimStepKind.Inspection => ClaimStatus.Inspecting,
+        ClaimStepKind.RepairCompletion => ClaimStatus.Repairing,
+        ClaimStepKind.ExchangeShipment => ClaimStatus.ExchangePending,
+        ClaimStepKind.ExchangeDelivery => ClaimStatus.ExchangeShipped,
+        _ => null,
+    };
+
+    /// <summary>409 for a step the claim's status does not allow; 422 for one dated before the previous step.</summary>
+    public static WarrantyError? CheckStep(ClaimState claim, ClaimStepKind step, DateTimeOffset at)
+    {
+        var allowed = step == ClaimStepKind.InitialDefectReport
+            ? claim is { Status: ClaimStatus.Completed, Service: ClaimService.Exchange }
+            : claim.Status == RequiredStatus(step);
+        if (!allowed)
+        {
+            return WarrantyError.Conflict(
+                ClaimErrorCodes.InvalidClaimTransition,
+                $"A claim that is {WireNames.Of(claim.Status)} cannot take this step ({WireNames.Of(step)}).");
+        }
+
+        if (at < claim.LastStepAt)
+        {
+            return WarrantyError.Refused(
+                ClaimErrorCodes.TimestampOutOfOrder,
+                $"The step is dated before the claim's previous step ({claim.LastStepAt:O}).",
+                []);
+        }
+
+        return null;
+    }
+
+    /// <summary>CLM-7: the claim does not proceed to inspection without the repair consent form.</summary>
+    public static WarrantyError? CheckReceipt(DeviceReceipt receipt) => receipt.ConsentFormEnclosed
+        ? null
+        : WarrantyError.Refused(ClaimErrorCodes.ConsentFormMissing, "The repair consent form (修理同意書) was not enclosed.", ["CLM-7"]);
+
+    /// <summary>CLM-2: ios and routers are repaired only.</summary>
+    public static WarrantyError? CheckExchangeAvailable(DeviceKind kind) => CoverageRules.ExchangeableKind(kind)
+        ? null
+        : WarrantyError.Refused(ClaimErrorCodes.ExchangeNotAvailable, $"{WireNames.Of(kind)} devices are repaired only.", ["CLM-2"]);
+
+    /// <summary>CLM-9: the exchange device is a designated exchange model of the same kind.</summary>
+    public static WarrantyError? CheckReplacementModel(CatalogModel? model, DeviceKind kind) =>
+        model is { ExchangeDesignated: true } && model.Kind == kind
+            ? null
+            : WarrantyError.Refused(
+                ClaimErrorCodes.ReplacementNotDesignated,
+                $"The replacement must be a designated exchange model of kind {WireNames.Of(kind)}.",
+                ["CLM-9"]);
+
+    /// <summary>CLM-11: within 2 days of arrival (arrival date + 2, inclusive).</summary>
+    public static WarrantyError? CheckInitialDefectWindow(ClaimState claim, DateTimeOffset at) =>
+        JapanTime.DateOf(at) <= JapanTime.DateOf(claim.DeliveredAt!.Value).AddDays(InitialDefectDays)
+            ? null
+            : WarrantyError.Refused(
+                ClaimErrorCodes.InitialDefectWindowPassed,
+                $"Problems with an exchange device are reported within {InitialDefectDays} days of its arrival.",
+                ["CLM-11"]);
+
+    /// <summary>
+    /// BIL-4 on delivery: the exchange fee by use number (CLM-3) and the cash-on-delivery fee (CLM-10),
+    /// both in the month of delivery.
+    /// </summary>
+    public static IReadOnlyList<ChargeItem> ExchangeCharges(string claimId, int useNumber, DateOnly deliveryDate, FeeOptions fees)
+    {
+        var fee = Terms.ExchangeFeeYen(useNumber) ?? Terms.ExchangeFeeYen(Terms.ClaimsPerContractYear)!.Value;
+        return
+        [
+            new ChargeItem(ChargeKind.ExchangeFee, claimId, deliveryDate, fee, Terms.TaxOf(fee), true),
+            new ChargeItem(ChargeKind.CodFee, claimId, deliveryDate, fees.CodFeeYen, Terms.TaxOf(fees.CodFeeYen), true),
+        ];
+    }
+
+    /// <summary>
+    /// BIL-4 on completion of a repair: no fee (CLM-3); the cost above the cap, non-taxable (CLM-4, CLM-6);
+    /// the loaner's shipping when one was lent (CLM-12).
+    /// </summary>
+    public static IReadOnlyList<ChargeItem> RepairCharges(string claimId, int repairCostYen, bool loaner, DateOnly completionDate, FeeOptions fees)
+    {
+        var items = new List<ChargeItem>();
+        if (repairCostYen > CapYen)
+        {
+            items.Add(new ChargeItem(ChargeKind.ExcessOverCap, claimId, completionDate, repairCostYen - CapYen, 0, false));
+        }
+
+        if (loaner)
+        {
+            items.Add(new ChargeItem(ChargeKind.LoanerShipping, claimId, completionDate, fees.LoanerShippingYen, Terms.TaxOf(fees.LoanerShippingYen), true));
+        }
+
+        return items;
+    }
+
+    public static ClaimView View(string lineId, ClaimState claim) => new(
+        claim.ClaimId,
+        lineId,
+        claim.Imei,
+        claim.Incident,
+        claim.Status,
+        claim.ReceivedAt,
+        claim.ContractYearStart,
+        claim.CountsTowardLimit,
+        claim.Service,
+        claim.LoanerRequested,
+        claim.Replacement?.Imei,
+        claim.RejectReason,
+        claim.InitialDefectReportedAt,
+        claim.Timeline,
+        claim.Charges);
+}
+
+public sealed record ClaimDecision(IReadOnlyList<string> Rules, CoveredDevice? Device, ContractYear Year, ClaimCounts Counts)
+{
+    public bool Eligible => Rules.Count == 0;
+}
+
+/// <summary>Configuration section <c>Warranty:Fees</c>: the amounts the page leaves to the company (tax included).</summary>
+public sealed class FeeOptions
+{
+    public const string Section = "Warranty:Fees";
+
+    /// <summary>CLM-10: the cash-on-delivery handling fee, tax included.</summary>
+    public int CodFeeYen { get; set; } = 330;
+
+    /// <summary>CLM-12: shipping of the loaner device, tax included.</summary>
+    public int LoanerShippingYen { get; set; } = 1_100;
+}
