@@ -50,6 +50,7 @@ public static class HttpSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodyLimit();
+        app.UseIdempotencyKeys();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/reference", o => o.WithTitle("Warranty API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapGet("/", () => Results.Redirect("/reference/v1")).ExcludeFromDescription();

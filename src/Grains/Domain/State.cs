@@ -30,7 +30,17 @@ public sealed record LineState
 
     public IReadOnlyList<UsageRecord> Usage { get; init; } = [];
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
+
+    /// <summary>Responses to requests that carried an Idempotency-Key, for 24 hours.</summary>
+    public IReadOnlyList<IdempotencyRecord> Idempotency { get; init; } = [];
 }
+
+/// <summary>
+/// A keyed request: its fingerprint (method, path, body) and, once its effect is committed, the
+/// response, written in the same state write as that effect. No response yet means the request
+/// was interrupted before its commit.
+/// </summary>
+public sealed record IdempotencyRecord(string Key, string Fingerprint, DateTimeOffset ExpiresAt, string? Response);
 
 public sealed record OptionState
 {

@@ -38,7 +38,10 @@ public sealed partial class LineGrain
         return Task.FromResult(Result<QuoteView>.Ok(ClaimRules.Quote(ClaimRules.Decide(Line, incident, JapanTime.DateOf(at)))));
     }
 
-    public async Task<Result<ClaimView>> FileClaimAsync(FileClaimCommand command, EventContext context)
+    public Task<Result<ClaimView>> FileClaimAsync(FileClaimCommand command, EventContext context) =>
+        IdempotentAsync(line => line.Claims.Count > 0 ? ClaimRules.View(LineId, line.Claims[^1]) : null, () => FileClaimCoreAsync(command, context));
+
+    private async Task<Result<ClaimView>> FileClaimCoreAsync(FileClaimCommand command, EventContext context)
     {
         if (!Line.Exists)
         {
@@ -89,7 +92,10 @@ public sealed partial class LineGrain
     public Task<Result<ClaimView>> GetClaimAsync(string claimId) =>
         Task.FromResult(!Line.Exists ? LineNotFound() : FindClaim(claimId) is null ? ClaimNotFound(claimId) : ClaimView(claimId));
 
-    public async Task<Result<ClaimView>> StepAsync(string claimId, ClaimStep step, EventContext context)
+    public Task<Result<ClaimView>> StepAsync(string claimId, ClaimStep step, EventContext context) =>
+        IdempotentAsync(line => line.Claims.FirstOrDefault(c => c.ClaimId == claimId) is { } claim ? ClaimRules.View(LineId, claim) : null, () => StepCoreAsync(claimId, step, context));
+
+    private async Task<Result<ClaimView>> StepCoreAsync(string claimId, ClaimStep step, EventContext context)
     {
         if (!Line.Exists)
         {
@@ -243,7 +249,7 @@ public sealed partial class LineGrain
         var pending = new CoveredDevice(replacementImei, model!.Tac, model.Model, model.Kind, model.ReleaseDate, context.At);
         await RunProtocolStepAsync(async () =>
         {
-            await SaveAsync(WithClaim(Line, claim with { PendingShipment = pending }));
+            await SaveAsync(WithClaim(Line, claim with { PendingShipment = pending }), commit: false);
             faults.Reached(FaultPoints.ShipmentIntentWritten);
         });
         return await CompleteShipmentAsync(claim.ClaimId, context.At, context.Actor);
@@ -262,7 +268,7 @@ public sealed partial class LineGrain
             if ((await device.ReserveAsync(LineId, shipmentKey, at)).Error is { } elsewhere)
             {
                 refusal = elsewhere;
-                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null }));
+                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null }), commit: false);
                 return;
             }
 
@@ -271,7 +277,7 @@ public sealed partial class LineGrain
             {
                 refusal = outOfStock;
                 await device.CancelReservationAsync(LineId, shipmentKey);
-                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null }));
+                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null }), commit: false);
                 return;
             }
 

@@ -75,7 +75,10 @@ public sealed partial class LineGrain(
         }
     }
 
-    public async Task<Result<LineView>> CreateAsync(CreateLineCommand command, EventContext context)
+    public Task<Result<LineView>> CreateAsync(CreateLineCommand command, EventContext context) =>
+        IdempotentAsync(line => LineViews.Of(line, Today), () => CreateCoreAsync(command, context));
+
+    private async Task<Result<LineView>> CreateCoreAsync(CreateLineCommand command, EventContext context)
     {
         if (Line.Exists)
         {
@@ -105,7 +108,10 @@ public sealed partial class LineGrain(
 
     public Task<Result<LineView>> GetAsync() => Task.FromResult(Line.Exists ? View() : LineNotFound());
 
-    public async Task<Result<LineView>> ChangePlanAsync(Plan plan, EventContext context)
+    public Task<Result<LineView>> ChangePlanAsync(Plan plan, EventContext context) =>
+        IdempotentAsync(line => LineViews.Of(line, Today), () => ChangePlanCoreAsync(plan, context));
+
+    private async Task<Result<LineView>> ChangePlanCoreAsync(Plan plan, EventContext context)
     {
         if (!Line.Exists)
         {
@@ -135,7 +141,10 @@ public sealed partial class LineGrain(
     public Task<Result<LineView>> AddOptionAsync(EventContext context) =>
         Task.FromResult<Result<LineView>>(Line.Exists ? EnrollmentRules.AddOptionLater() : LineNotFound());
 
-    public async Task<Result<LineView>> TerminateOptionAsync(DateOnly date, EventContext context)
+    public Task<Result<LineView>> TerminateOptionAsync(DateOnly date, EventContext context) =>
+        IdempotentAsync(line => LineViews.Of(line, Today), () => TerminateOptionCoreAsync(date, context));
+
+    private async Task<Result<LineView>> TerminateOptionCoreAsync(DateOnly date, EventContext context)
     {
         if (!Line.Exists)
         {
@@ -166,7 +175,10 @@ public sealed partial class LineGrain(
         return View();
     }
 
-    public async Task<Result<LineView>> CancelAsync(DateOnly date, EventContext context)
+    public Task<Result<LineView>> CancelAsync(DateOnly date, EventContext context) =>
+        IdempotentAsync(line => LineViews.Of(line, Today), () => CancelCoreAsync(date, context));
+
+    private async Task<Result<LineView>> CancelCoreAsync(DateOnly date, EventContext context)
     {
         if (!Line.Exists)
         {
@@ -204,7 +216,10 @@ public sealed partial class LineGrain(
         return View();
     }
 
-    public async Task<Result<LineView>> RegisterDeviceAsync(RegisterDeviceCommand command, EventContext context)
+    public Task<Result<LineView>> RegisterDeviceAsync(RegisterDeviceCommand command, EventContext context) =>
+        IdempotentAsync(line => LineViews.Of(line, Today), () => RegisterDeviceCoreAsync(command, context));
+
+    private async Task<Result<LineView>> RegisterDeviceCoreAsync(RegisterDeviceCommand command, EventContext context)
     {
         if (!Line.Exists)
         {
@@ -249,7 +264,7 @@ public sealed partial class LineGrain(
             context.Actor);
         await RunProtocolStepAsync(async () =>
         {
-            await SaveAsync(Line with { PendingRegistration = pending });
+            await SaveAsync(Line with { PendingRegistration = pending }, commit: false);
             faults.Reached(FaultPoints.RegistrationIntentWritten);
         });
         var completed = await CompleteRegistrationAsync();
@@ -269,7 +284,7 @@ public sealed partial class LineGrain(
             if (attached.Error is { } error)
             {
                 refusal = error;
-                await SaveAsync(Line with { PendingRegistration = null });
+                await SaveAsync(Line with { PendingRegistration = null }, commit: false);
                 return;
             }
 
@@ -370,7 +385,10 @@ public sealed partial class LineGrain(
         return Task.FromResult(Result<ChargesView>.Ok(BillingRules.Statement(LineId, year, month, items)));
     }
 
-    public async Task<Result<Done>> RecordUsageAsync(string imei, DateTimeOffset at)
+    public Task<Result<Done>> RecordUsageAsync(string imei, DateTimeOffset at) =>
+        IdempotentAsync(_ => Done.Instance, () => RecordUsageCoreAsync(imei, at));
+
+    private async Task<Result<Done>> RecordUsageCoreAsync(string imei, DateTimeOffset at)
     {
         if (!Line.Exists)
         {
@@ -410,8 +428,72 @@ public sealed partial class LineGrain(
             ? [.. outbox, new OutboxItem(device.Imei, new DeviceChange(DeviceChangeKind.EndCoverage, LineId, at, Date: option.TerminatedOn))]
             : outbox;
 
-    private async Task SaveAsync(LineState line)
+    /// <summary>The keyed request being served, and how to answer it from the state it commits.</summary>
+    private KeyedRequest? _keyed;
+
+    private sealed record KeyedRequest(string Key, string Fingerprint, DateTimeOffset ExpiresAt, Func<LineState, object?> Respond);
+
+    /// <summary>
+    /// Serves a request that may carry an Idempotency-Key (API.md): a replay returns the stored response
+    /// and changes nothing; a reused key with another request is refused; a refusal leaves no record.
+    /// The response is stored by <see cref="SaveAsync"/> in the same write as the effect it answers for.
+    /// </summary>
+    private async Task<Result<T>> IdempotentAsync<T>(Func<LineState, T?> respond, Func<Task<Result<T>>> action)
+        where T : class
     {
+        if (Idempotency.Current is not { } request)
+        {
+            return await action();
+        }
+
+        var now = time.GetUtcNow();
+        var existing = Line.Idempotency.FirstOrDefault(r => r.Key == request.Key && r.ExpiresAt > now);
+        if (existing is not null && existing.Fingerprint != request.Fingerprint)
+        {
+            return WarrantyError.Refused(
+                ClaimErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different request.", []);
+        }
+
+        if (existing?.Response is { } stored)
+        {
+            return Result<T>.Ok(Idempotency.Deserialize<T>(stored));
+        }
+
+        _keyed = new KeyedRequest(request.Key, request.Fingerprint, existing?.ExpiresAt ?? now + Idempotency.Lifetime, line => respond(line));
+        try
+        {
+            var result = await action();
+            var record = Line.Idempotency.FirstOrDefault(r => r.Key == request.Key);
+            if (result.IsSuccess && record?.Response is null)
+            {
+                // Nothing was committed by this request (a no-op, or a retry after a crash): answer now.
+                await SaveAsync(Line);
+            }
+            else if (!result.IsSuccess && record is not null)
+            {
+                _keyed = null;
+                await SaveAsync(Line with { Idempotency = Idempotency.Without(Line.Idempotency, request.Key) });
+            }
+
+            return result;
+        }
+        finally
+        {
+            _keyed = null;
+        }
+    }
+
+    /// <summary>Writes the line. <paramref name="commit"/>: the write makes the request's effect visible, so a keyed request's response is stored with it.</summary>
+    private async Task SaveAsync(LineState line, bool commit = true)
+    {
+        if (_keyed is { } keyed && line.Exists)
+        {
+            var response = commit && keyed.Respond(line) is { } answer ? Idempotency.Serialize(answer) : null;
+            var kept = line.Idempotency.FirstOrDefault(r => r.Key == keyed.Key)?.Response;
+            var record = new IdempotencyRecord(keyed.Key, keyed.Fingerprint, keyed.ExpiresAt, response ?? kept);
+            line = line with { Idempotency = Idempotency.Upsert(line.Idempotency, record, time.GetUtcNow()) };
+        }
+
         var previous = state.State;
         state.State = line;
         try

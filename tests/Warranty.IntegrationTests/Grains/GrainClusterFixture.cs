@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -21,7 +20,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public static ScriptedFaults Faults { get; } = new();
 
-    public static FakeTimeProvider Clock { get; } = new(Now);
+    public static SettableClock Clock { get; } = new(Now);
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -75,3 +74,15 @@ public sealed class ScriptedFaults : IFaultInjector
 }
 
 public sealed class SimulatedCrashException(string point) : Exception($"Simulated crash at {point}");
+
+/// <summary>The rules' clock in grain tests: set forward and back by a test, which restores it.</summary>
+public sealed class SettableClock(DateTimeOffset now) : TimeProvider
+{
+    private long _ticks = now.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+    public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _ticks, now.UtcTicks);
+
+    public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Warranty.Grains.Domain;
+
+namespace Warranty.Grains.Infrastructure;
+
+/// <summary>
+/// How an Idempotency-Key travels from the front door to the grain that answers it: in Orleans'
+/// RequestContext, with a fingerprint of the request so a reused key with another body is caught.
+/// </summary>
+public static class Idempotency
+{
+    public const string KeyName = "warranty.idempotency.key";
+    public const string FingerprintName = "warranty.idempotency.fingerprint";
+
+    /// <summary>API.md: keys expire after 24 hours.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    /// <summary>How many keyed requests a line remembers at most (the oldest are dropped first).</summary>
+    public const int MaxRecords = 200;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static (string Key, string Fingerprint)? Current =>
+        RequestContext.Get(KeyName) is string key && RequestContext.Get(FingerprintName) is string fingerprint ? (key, fingerprint) : null;
+
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
+
+    public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Json)!;
+
+    /// <summary>The records with <paramref name="record"/> in place of any of the same key, less the expired ones.</summary>
+    public static IReadOnlyList<IdempotencyRecord> Upsert(IReadOnlyList<IdempotencyRecord> records, IdempotencyRecord record, DateTimeOffset now) =>
+        [.. records.Where(r => r.Key != record.Key && r.ExpiresAt > now).TakeLast(MaxRecords - 1), record];
+
+    public static IReadOnlyList<IdempotencyRecord> Without(IReadOnlyList<IdempotencyRecord> records, string key) =>
+        records.Where(r => r.Key != key).ToList();
+}
