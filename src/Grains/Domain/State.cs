@@ -66,7 +66,8 @@ public sealed record CoveredDevice(
     DateOnly ReleaseDate,
     DateTimeOffset RegisteredAt);
 
-public sealed record PendingRegistration(CoveredDevice Device, string Actor);
+/// <param name="RequestKey">The Idempotency-Key of the request that started it, so a resume answers that request.</param>
+public sealed record PendingRegistration(CoveredDevice Device, string Actor, string? RequestKey = null);
 
 /// <summary>A change for the device grain of <paramref name="Imei"/>, waiting to be delivered.</summary>
 public sealed record OutboxItem(string Imei, DeviceChange Change);
@@ -124,6 +125,9 @@ public sealed record ClaimState
 
     /// <summary>A shipment between its steps (device reserved, stock taken); null when none.</summary>
     public CoveredDevice? PendingShipment { get; init; }
+
+    /// <summary>The Idempotency-Key of the request that started <see cref="PendingShipment"/>, if any.</summary>
+    public string? PendingShipmentKey { get; init; }
 
     public DateTimeOffset? DeliveredAt { get; init; }
     public DateTimeOffset? InitialDefectReportedAt { get; init; }

@@ -249,7 +249,7 @@ public sealed partial class LineGrain
         var pending = new CoveredDevice(replacementImei, model!.Tac, model.Model, model.Kind, model.ReleaseDate, context.At);
         await RunProtocolStepAsync(async () =>
         {
-            await SaveAsync(WithClaim(Line, claim with { PendingShipment = pending }), commit: false);
+            await SaveAsync(WithClaim(Line, claim with { PendingShipment = pending, PendingShipmentKey = _keyed?.Key }), commit: false);
             faults.Reached(FaultPoints.ShipmentIntentWritten);
         });
         return await CompleteShipmentAsync(claim.ClaimId, context.At, context.Actor);
@@ -268,7 +268,7 @@ public sealed partial class LineGrain
             if ((await device.ReserveAsync(LineId, shipmentKey, at)).Error is { } elsewhere)
             {
                 refusal = elsewhere;
-                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null }), commit: false);
+                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null, PendingShipmentKey = null }), commit: false);
                 return;
             }
 
@@ -277,14 +277,14 @@ public sealed partial class LineGrain
             {
                 refusal = outOfStock;
                 await device.CancelReservationAsync(LineId, shipmentKey);
-                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null }), commit: false);
+                await SaveAsync(WithClaim(Line, claim with { PendingShipment = null, PendingShipmentKey = null }), commit: false);
                 return;
             }
 
             faults.Reached(FaultPoints.ShipmentStockTaken);
             var context = new EventContext(at, actor);
             await CommitClaimAsync(
-                claim with { PendingShipment = null, Replacement = pending },
+                claim with { PendingShipment = null, PendingShipmentKey = null, Replacement = pending },
                 ClaimStatus.ExchangeShipped,
                 context,
                 ClaimEntry(context, "claim_exchange_shipped", claim, new() { ["replacementImei"] = pending.Imei, ["tac"] = pending.Tac }));

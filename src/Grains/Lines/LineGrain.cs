@@ -261,7 +261,8 @@ public sealed partial class LineGrain(
 
         var pending = new PendingRegistration(
             new CoveredDevice(command.Imei, model.Tac, model.Model, model.Kind, model.ReleaseDate, context.At),
-            context.Actor);
+            context.Actor,
+            _keyed?.Key);
         await RunProtocolStepAsync(async () =>
         {
             await SaveAsync(Line with { PendingRegistration = pending }, commit: false);
@@ -312,23 +313,42 @@ public sealed partial class LineGrain(
         return refusal;
     }
 
-    /// <summary>Finishes what a crash interrupted: a pending registration, then undelivered notices.</summary>
+    /// <summary>
+    /// Finishes what a crash interrupted: a pending registration or shipment, then undelivered changes.
+    /// Each is finished as the request that started it, so that request's retry gets its response.
+    /// </summary>
     private async Task ResumeAsync()
     {
-        if (Line.PendingRegistration is not null)
+        var current = _keyed;
+        try
         {
-            logger.LogInformation("Line {LineId}: resuming registration of {Imei}", LineId, Line.PendingRegistration.Device.Imei);
-            await CompleteRegistrationAsync();
-        }
+            if (Line.PendingRegistration is { } registration)
+            {
+                logger.LogInformation("Line {LineId}: resuming registration of {Imei}", LineId, registration.Device.Imei);
+                _keyed = KeyedRequestFor(registration.RequestKey, line => LineViews.Of(line, Today));
+                await CompleteRegistrationAsync();
+            }
 
-        foreach (var claim in Line.Claims.Where(c => c.PendingShipment is not null).ToList())
+            foreach (var claim in Line.Claims.Where(c => c.PendingShipment is not null).ToList())
+            {
+                logger.LogInformation("Line {LineId}: resuming shipment for claim {ClaimId}", LineId, claim.ClaimId);
+                _keyed = KeyedRequestFor(claim.PendingShipmentKey, line => line.Claims.FirstOrDefault(c => c.ClaimId == claim.ClaimId) is { } c ? ClaimRules.View(LineId, c) : null);
+                await CompleteShipmentAsync(claim.ClaimId, claim.PendingShipment!.RegisteredAt, "system");
+            }
+
+            _keyed = null;
+            await DeliverOutboxAsync();
+        }
+        finally
         {
-            logger.LogInformation("Line {LineId}: resuming shipment for claim {ClaimId}", LineId, claim.ClaimId);
-            await CompleteShipmentAsync(claim.ClaimId, claim.PendingShipment!.RegisteredAt, "system");
+            _keyed = current;
         }
-
-        await DeliverOutboxAsync();
     }
+
+    private KeyedRequest? KeyedRequestFor(string? key, Func<LineState, object?> respond) =>
+        key is not null && Line.Idempotency.FirstOrDefault(r => r.Key == key) is { } record
+            ? new KeyedRequest(record.Key, record.Fingerprint, record.ExpiresAt, respond)
+            : null;
 
     private async Task DeliverOutboxAsync()
     {
@@ -452,6 +472,13 @@ public sealed partial class LineGrain(
         {
             return WarrantyError.Refused(
                 ClaimErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different request.", []);
+        }
+
+        if (existing is { Response: null })
+        {
+            // The same request was interrupted: finishing its protocol stores its response.
+            await ResumeAsync();
+            existing = Line.Idempotency.FirstOrDefault(r => r.Key == request.Key && r.ExpiresAt > now);
         }
 
         if (existing?.Response is { } stored)
