@@ -74,6 +74,10 @@ public interface ILineGrain : IGrainWithStringKey
     [Alias("claim-step")]
     Task<Result<ClaimView>> StepAsync(string claimId, ClaimStep step, EventContext context);
 
+    [Alias("stats")]
+    [ReadOnly]
+    Task<LineStats> GetStatsAsync();
+
     [Alias("link")]
     [AlwaysInterleave]
     Task<DeviceLink> GetLinkAsync(string imei);

@@ -31,6 +31,12 @@ public sealed record LineState
     public IReadOnlyList<UsageRecord> Usage { get; init; } = [];
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
 
+    /// <summary>How many history entries were moved to the line's archive (they precede <see cref="History"/>).</summary>
+    public int ArchivedHistoryCount { get; init; }
+
+    /// <summary>True once claims were moved to the line's archive.</summary>
+    public bool HasArchivedClaims { get; init; }
+
     /// <summary>Responses to requests that carried an Idempotency-Key, for 24 hours.</summary>
     public IReadOnlyList<IdempotencyRecord> Idempotency { get; init; } = [];
 }

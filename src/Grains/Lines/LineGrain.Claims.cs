@@ -84,13 +84,32 @@ public sealed partial class LineGrain
         return ClaimView(claim.ClaimId);
     }
 
-    public Task<Result<IReadOnlyList<ClaimView>>> GetClaimsAsync() =>
-        Task.FromResult(Line.Exists
-            ? Result<IReadOnlyList<ClaimView>>.Ok(Line.Claims.Select(c => ClaimRules.View(LineId, c)).ToList())
-            : LineNotFound());
+    public async Task<Result<IReadOnlyList<ClaimView>>> GetClaimsAsync()
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
 
-    public Task<Result<ClaimView>> GetClaimAsync(string claimId) =>
-        Task.FromResult(!Line.Exists ? LineNotFound() : FindClaim(claimId) is null ? ClaimNotFound(claimId) : ClaimView(claimId));
+        var archived = Line.HasArchivedClaims ? await Archive.GetClaimsAsync() : [];
+        return Result<IReadOnlyList<ClaimView>>.Ok([.. archived, .. Line.Claims.Select(c => ClaimRules.View(LineId, c))]);
+    }
+
+    public async Task<Result<ClaimView>> GetClaimAsync(string claimId)
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
+
+        if (FindClaim(claimId) is not null)
+        {
+            return ClaimView(claimId);
+        }
+
+        var archived = Line.HasArchivedClaims ? (await Archive.GetClaimsAsync()).FirstOrDefault(c => c.ClaimId == claimId) : null;
+        return archived is null ? ClaimNotFound(claimId) : Result<ClaimView>.Ok(archived);
+    }
 
     public Task<Result<ClaimView>> StepAsync(string claimId, ClaimStep step, EventContext context) =>
         IdempotentAsync(line => line.Claims.FirstOrDefault(c => c.ClaimId == claimId) is { } claim ? ClaimRules.View(LineId, claim) : null, () => StepCoreAsync(claimId, step, context));

@@ -61,7 +61,8 @@ public sealed partial class LineGrain(
     }
 
     private bool HasUnfinishedWork =>
-        Line.PendingRegistration is not null || Line.Outbox.Count > 0 || Line.Claims.Any(c => c.PendingShipment is not null);
+        Line.PendingRegistration is not null || Line.Outbox.Count > 0 || Line.Claims.Any(c => c.PendingShipment is not null)
+        || ArchiveRules.ClaimsToArchive(Line, Today).Count > 0 || ArchiveRules.HistoryToArchive(Line, time.GetUtcNow()) > 0;
 
     private async Task ResumeAfterActivationAsync()
     {
@@ -338,12 +339,45 @@ public sealed partial class LineGrain(
 
             _keyed = null;
             await DeliverOutboxAsync();
+            await ArchiveAsync();
         }
         finally
         {
             _keyed = current;
         }
     }
+
+    /// <summary>
+    /// Moves finished claims of old contract years and old history to the line's archive, so the hot
+    /// state stays bounded. Archive first (idempotent), then drop from the hot state: a crash between
+    /// the two repeats the first step harmlessly.
+    /// </summary>
+    private async Task ArchiveAsync()
+    {
+        var claims = ArchiveRules.ClaimsToArchive(Line, Today);
+        var history = ArchiveRules.HistoryToArchive(Line, time.GetUtcNow());
+        if (claims.Count == 0 && history == 0)
+        {
+            return;
+        }
+
+        await GrainFactory.GetGrain<ILineArchiveGrain>(LineId).AppendAsync(
+            claims.Select(c => ClaimRules.View(LineId, c)).ToList(), Line.ArchivedHistoryCount, Line.History.Take(history).ToList());
+        var archived = claims.Select(c => c.ClaimId).ToHashSet();
+        await SaveAsync(Line with
+        {
+            Claims = Line.Claims.Where(c => !archived.Contains(c.ClaimId)).ToList(),
+            HasArchivedClaims = Line.HasArchivedClaims || claims.Count > 0,
+            History = Line.History.Skip(history).ToList(),
+            ArchivedHistoryCount = Line.ArchivedHistoryCount + history,
+        }, commit: false);
+        logger.LogInformation("Line {LineId}: archived {Claims} claims and {History} history entries", LineId, claims.Count, history);
+    }
+
+    public Task<LineStats> GetStatsAsync() => Task.FromResult(new LineStats(
+        Line.Claims.Count, Line.History.Count, Line.Idempotency.Count, Line.Usage.Sum(u => u.Runs.Count), Line.ArchivedHistoryCount));
+
+    private ILineArchiveGrain Archive => GrainFactory.GetGrain<ILineArchiveGrain>(LineId);
 
     private KeyedRequest? KeyedRequestFor(string? key, Func<LineState, object?> respond) =>
         key is not null && Line.Idempotency.FirstOrDefault(r => r.Key == key) is { } record
@@ -386,23 +420,33 @@ public sealed partial class LineGrain(
         }
     }
 
-    public Task<Result<IReadOnlyList<HistoryEntry>>> GetHistoryAsync() =>
-        Task.FromResult(Line.Exists ? Result<IReadOnlyList<HistoryEntry>>.Ok(Line.History) : LineNotFound());
+    public async Task<Result<IReadOnlyList<HistoryEntry>>> GetHistoryAsync()
+    {
+        if (!Line.Exists)
+        {
+            return LineNotFound();
+        }
+
+        return Line.ArchivedHistoryCount == 0
+            ? Result<IReadOnlyList<HistoryEntry>>.Ok(Line.History)
+            : Result<IReadOnlyList<HistoryEntry>>.Ok([.. await Archive.GetHistoryAsync(), .. Line.History]);
+    }
 
     public Task<Result<ReceptionView>> GetReceptionAsync() =>
         Task.FromResult(Line.Exists ? Result<ReceptionView>.Ok(ReceptionRules.Describe(Line.Plan, reception.Value, time.GetUtcNow())) : LineNotFound());
 
-    public Task<Result<ChargesView>> GetChargesAsync(int year, int month)
+    public async Task<Result<ChargesView>> GetChargesAsync(int year, int month)
     {
         if (!Line.Exists)
         {
-            return Task.FromResult<Result<ChargesView>>(LineNotFound());
+            return LineNotFound();
         }
 
+        var archived = Line.HasArchivedClaims ? (await Archive.GetClaimsAsync()).SelectMany(c => c.Charges) : [];
         var items = BillingRules.MonthlyFees(Line, year, month)
-            .Concat(Line.Claims.SelectMany(c => c.Charges).Where(c => c.Date.Year == year && c.Date.Month == month))
+            .Concat(archived.Concat(Line.Claims.SelectMany(c => c.Charges)).Where(c => c.Date.Year == year && c.Date.Month == month))
             .ToList();
-        return Task.FromResult(Result<ChargesView>.Ok(BillingRules.Statement(LineId, year, month, items)));
+        return Result<ChargesView>.Ok(BillingRules.Statement(LineId, year, month, items));
     }
 
     public Task<Result<Done>> RecordUsageAsync(string imei, DateTimeOffset at) =>
