@@ -253,6 +253,12 @@ public sealed partial class LineGrain
 
     private async Task<WarrantyError?> ShipAsync(ClaimState claim, string replacementImei, EventContext context)
     {
+        if (replacementImei == claim.Imei || replacementImei == Line.Option?.Device?.Imei)
+        {
+            return WarrantyError.Conflict(
+                ErrorCodes.DeviceCoveredElsewhere, "The exchange device must be another device than the one it replaces (CLM-9).", "CLM-9");
+        }
+
         var device = GrainFactory.GetGrain<IDeviceGrain>(replacementImei);
         if ((await device.CheckAttachableAsync(LineId, context.At)).Error is { } elsewhere)
         {
