@@ -25,8 +25,9 @@ public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
 /// <remarks>
 /// One server serves the whole test process: every fixture instance (and <see cref="Shared"/>)
 /// holds a reference, and the server is stopped and its folder deleted when the last fixture
-/// is disposed (<see cref="Shared"/> releases at process exit). Servers left behind by a test
-/// process that was killed are stopped and deleted by the next run.
+/// is disposed. Whatever is still running when the test process ends (normally, by a crash or
+/// killed, and <see cref="Shared"/>'s server always) is stopped and deleted by a small watchdog
+/// shell started with the server; a next run also sweeps any folder whose test process is gone.
 /// Isolate tests with <see cref="CreateDatabaseAsync"/>, which returns a connection string to a fresh database.
 /// </remarks>
 public sealed partial class PostgresServer : IAsyncLifetime
@@ -39,8 +40,12 @@ public sealed partial class PostgresServer : IAsyncLifetime
 
     private Server? _acquired;
 
-    /// <summary>A process-wide instance for code that is not an xunit fixture (started on first use).</summary>
-    public static PostgresServer Shared { get; } = CreateShared();
+    /// <summary>
+    /// A process-wide instance for code that is not an xunit fixture: started on first use, never
+    /// released, so the server lives until the test process exits and is then stopped and deleted
+    /// by its watchdog.
+    /// </summary>
+    public static PostgresServer Shared { get; } = new();
 
     /// <summary>Connection string to the server's maintenance database (<c>postgres</c>).</summary>
     public string ConnectionString => (_acquired ?? throw new InvalidOperationException("The server is not started; await InitializeAsync first.")).AdminConnectionString;
@@ -62,19 +67,6 @@ public sealed partial class PostgresServer : IAsyncLifetime
     {
         var server = await AcquireAsync();
         return await server.CreateDatabaseAsync(prefix);
-    }
-
-    private static PostgresServer CreateShared()
-    {
-        var shared = new PostgresServer();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            if (shared._acquired is not null)
-            {
-                shared.ReleaseAsync().GetAwaiter().GetResult();
-            }
-        };
-        return shared;
     }
 
     private async Task<Server> AcquireAsync()
@@ -149,8 +141,6 @@ public sealed partial class PostgresServer : IAsyncLifetime
 
         private bool IsExternal => _runDir is null;
 
-        private string DataDir => Path.Combine(_runDir!, "data");
-
         public static async Task<Server> StartAsync()
         {
             var external = Environment.GetEnvironmentVariable(EnvironmentVariable);
@@ -215,12 +205,13 @@ public sealed partial class PostgresServer : IAsyncLifetime
                 await RunAsync("chown", ["-R", $"{SuperUser}:{SuperUser}", runDir], runDir, asPostgres: false);
             }
 
-            var server = new Server("", binDir, runDir);
+            var dataDir = Path.Combine(runDir, "data");
+            StartWatchdog(binDir, runDir);
             try
             {
                 await RunAsync(
                     Path.Combine(binDir, "initdb"),
-                    ["-D", server.DataDir, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+                    ["-D", dataDir, "-U", SuperUser, "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
                     runDir,
                     asPostgres: true);
 
@@ -233,7 +224,7 @@ public sealed partial class PostgresServer : IAsyncLifetime
                         await RunAsync(
                             Path.Combine(binDir, "pg_ctl"),
                             [
-                                "-D", server.DataDir, "-l", Path.Combine(runDir, "postgres.log"), "-w", "-t", "60",
+                                "-D", dataDir, "-l", Path.Combine(runDir, "postgres.log"), "-w", "-t", "60",
                                 "-o", $"-k {socketDir} -h 127.0.0.1 -p {port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
                                 "start",
                             ],
@@ -296,6 +287,32 @@ public sealed partial class PostgresServer : IAsyncLifetime
             catch (UnauthorizedAccessException)
             {
             }
+        }
+
+        /// <summary>
+        /// Starts a detached shell (its own session, no inherited output) that waits for this test
+        /// process to end, however it ends, then stops the server and deletes its folder. Started
+        /// before initdb, so no window is left unguarded; a server already stopped and deleted by
+        /// <see cref="StopAsync"/> is simply not there any more.
+        /// </summary>
+        private static void StartWatchdog(string binDir, string runDir)
+        {
+            var pgCtl = Path.Combine(binDir, "pg_ctl");
+            var stop = Environment.IsPrivilegedProcess ? $"runuser -u {SuperUser} -- '{pgCtl}'" : $"'{pgCtl}'";
+            var script =
+                "exec </dev/null >/dev/null 2>&1; " +
+                $"while kill -0 {Environment.ProcessId}; do sleep 1; done; " +
+                // Let an initdb or pg_ctl start that was under way when the process died finish first.
+                "sleep 2; " +
+                $"if [ -f '{runDir}/data/postmaster.pid' ]; then {stop} -D '{runDir}/data' -m immediate -w stop; fi; " +
+                $"rm -rf '{runDir}'";
+            var info = new ProcessStartInfo("setsid") { UseShellExecute = false, WorkingDirectory = "/" };
+            foreach (var argument in (string[])["sh", "-c", script])
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            using var watchdog = Process.Start(info);
         }
 
         /// <summary>Stops and deletes servers whose test process no longer runs (it was killed before disposing).</summary>
