@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Orleans.Serialization;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Infrastructure;
@@ -33,11 +30,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             // Memory storage with the same System.Text.Json state format as the durable modes.
-            silo.AddMemoryGrainStorage(WarrantyStorageOptions.ProviderName);
-            silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => GrainStateJson.Configure(o.JsonSerializerOptions));
-            silo.Services.AddKeyedSingleton<IGrainStorageSerializer>(
-                WarrantyStorageOptions.ProviderName,
-                (sp, _) => new SystemTextJsonGrainStorageSerializer(sp.GetRequiredService<IOptions<SystemTextJsonGrainStorageSerializerOptions>>()));
+            silo.AddWarrantyStorage(new WarrantyStorageOptions { Kind = StorageKind.Memory });
             silo.Services.AddSingleton<IFaultInjector>(Faults);
             silo.Services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock);
             silo.Services.AddWarrantyGrainServices(new ConfigurationBuilder().Build());
