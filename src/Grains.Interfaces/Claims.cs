@@ -27,7 +27,8 @@ public sealed record QuoteView(
     [property: Id(1)] IReadOnlyList<string> Rules,
     [property: Id(2)] bool ExchangeAvailable,
     [property: Id(3)] int? ExchangeFeeYen,
-    [property: Id(4)] int CapYen);
+    [property: Id(4)] int CapYen,
+    [property: Id(5)] int? ExcessYen = null);
 
 [GenerateSerializer, Immutable, Alias("warranty.file-claim")]
 public sealed record FileClaimCommand(

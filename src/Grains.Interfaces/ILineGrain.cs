@@ -60,7 +60,7 @@ public interface ILineGrain : IGrainWithStringKey
     /// </summary>
     [Alias("quote")]
     [ReadOnly]
-    Task<Result<QuoteView>> QuoteAsync(Incident incident, DateTimeOffset at);
+    Task<Result<QuoteView>> QuoteAsync(Incident incident, DateTimeOffset at, int? estimatedRepairCostYen = null);
 
     [Alias("file-claim")]
     Task<Result<ClaimView>> FileClaimAsync(FileClaimCommand command, EventContext context);

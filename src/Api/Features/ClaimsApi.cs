@@ -7,7 +7,8 @@ namespace Warranty.Api.Features;
 /// <summary>Claims (role: operator; a subscriber may read its own): quote, filing and every step after it.</summary>
 public static class ClaimsApi
 {
-    public sealed record QuoteRequest([property: WireEnum(typeof(Incident))] string? Incident, string? At);
+    /// <param name="EstimatedRepairCostYen">Optional: a repair estimate, to learn the excess over the cap (CLM-4).</param>
+    public sealed record QuoteRequest([property: WireEnum(typeof(Incident))] string? Incident, string? At, long? EstimatedRepairCostYen = null);
 
     public sealed record FileClaimRequest([property: WireEnum(typeof(Incident))] string? Incident, string? At, bool? LoanerRequested, string? Note);
 
@@ -49,12 +50,17 @@ public static class ClaimsApi
         read.LineId("lineId", lineId);
         var incident = read.Enum<Incident>("incident", body.Incident);
         var at = read.Timestamp("at", body.At);
+        if (body.EstimatedRepairCostYen is < 0 or > int.MaxValue)
+        {
+            read.Error("estimatedRepairCostYen", "Must be a whole number of yen from 0.");
+        }
+
         if (read.Failed)
         {
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).QuoteAsync(incident, at));
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).QuoteAsync(incident, at, (int?)body.EstimatedRepairCostYen));
     }
 
     public static async Task<Results<Created<ClaimView>, ProblemHttpResult>> File(string lineId, FileClaimRequest body, HttpContext http, [AsParameters] Services services)

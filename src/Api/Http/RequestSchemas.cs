@@ -19,7 +19,7 @@ public sealed class WireEnumAttribute(Type enumType) : Attribute
 public sealed class RequestSchemas : IOpenApiSchemaTransformer
 {
     /// <summary>API.md: "Every body field listed is required, except these optional ones".</summary>
-    private static readonly HashSet<string> Optional = ["at", "loanerRequested", "note", "makerReplacementImei", "reason"];
+    private static readonly HashSet<string> Optional = ["at", "loanerRequested", "note", "makerReplacementImei", "reason", "estimatedRepairCostYen"];
 
     private static readonly string FeaturesNamespace = typeof(Features.LinesApi).Namespace!;
 

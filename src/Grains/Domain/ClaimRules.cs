@@ -73,7 +73,11 @@ public static class ClaimRules
         return new ClaimDecision(RuleOrder.Where(failed.Contains).ToArray(), device, year, counts);
     }
 
-    public static QuoteView Quote(ClaimDecision decision)
+    /// <summary>
+    /// What the claim would cost: the exchange fee by its use number (CLM-3), the cap (CLM-4) and, for an
+    /// estimated repair cost, the excess the subscriber would pay.
+    /// </summary>
+    public static QuoteView Quote(ClaimDecision decision, int? estimatedRepairCostYen = null)
     {
         var exchange = decision.Eligible && CoverageRules.ExchangeableKind(decision.Device!.Kind);
         return new QuoteView(
@@ -81,7 +85,8 @@ public static class ClaimRules
             decision.Rules,
             exchange,
             exchange ? Terms.ExchangeFeeYen(decision.Counts.Claims + 1) : null,
-            CapYen);
+            CapYen,
+            estimatedRepairCostYen is { } cost && decision.Eligible ? Math.Max(0, cost - CapYen) : null);
     }
 
     /// <summary>CLM-1: claims counted in the contract year starting <paramref name="yearStart"/>, and the exchanges among them.</summary>

@@ -23,7 +23,7 @@ namespace Warranty.Grains.Lines;
 /// </remarks>
 public sealed partial class LineGrain
 {
-    public Task<Result<QuoteView>> QuoteAsync(Incident incident, DateTimeOffset at)
+    public Task<Result<QuoteView>> QuoteAsync(Incident incident, DateTimeOffset at, int? estimatedRepairCostYen = null)
     {
         if (!Line.Exists)
         {
@@ -35,7 +35,7 @@ public sealed partial class LineGrain
             return Task.FromResult<Result<QuoteView>>(NoOption());
         }
 
-        return Task.FromResult(Result<QuoteView>.Ok(ClaimRules.Quote(ClaimRules.Decide(Line, incident, JapanTime.DateOf(at)))));
+        return Task.FromResult(Result<QuoteView>.Ok(ClaimRules.Quote(ClaimRules.Decide(Line, incident, JapanTime.DateOf(at)), estimatedRepairCostYen)));
     }
 
     public Task<Result<ClaimView>> FileClaimAsync(FileClaimCommand command, EventContext context) =>
