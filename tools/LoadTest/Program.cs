@@ -1,0 +1,2 @@
+Console.WriteLine("Warranty load generator: seed | run (not implemented yet)");
+return 0;
