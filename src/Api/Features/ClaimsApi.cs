@@ -88,11 +88,9 @@ public static class ClaimsApi
 
     public static async Task<Results<Ok<IReadOnlyList<ClaimView>>, ProblemHttpResult>> List(string lineId, [AsParameters] Services services)
     {
-        var read = services.Reader();
-        read.LineId("lineId", lineId);
-        if (read.Failed)
+        if (Endpoints.InvalidLineId(services, lineId) is { } problem)
         {
-            return Problems.From(read.Problem());
+            return problem;
         }
 
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetClaimsAsync());
@@ -100,11 +98,9 @@ public static class ClaimsApi
 
     public static async Task<Results<Ok<ClaimView>, ProblemHttpResult>> Get(string lineId, string claimId, [AsParameters] Services services)
     {
-        var read = services.Reader();
-        read.LineId("lineId", lineId);
-        if (read.Failed)
+        if (Endpoints.InvalidLineId(services, lineId) is { } problem)
         {
-            return Problems.From(read.Problem());
+            return problem;
         }
 
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetClaimAsync(claimId));

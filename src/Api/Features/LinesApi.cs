@@ -52,7 +52,7 @@ public static class LinesApi
 
     public static async Task<Results<Ok<LineView>, ProblemHttpResult>> Get(string lineId, [AsParameters] Services services)
     {
-        if (Invalid(services, lineId) is { } problem)
+        if (Endpoints.InvalidLineId(services, lineId) is { } problem)
         {
             return problem;
         }
@@ -76,7 +76,7 @@ public static class LinesApi
 
     public static async Task<Results<Ok<LineView>, ProblemHttpResult>> AddOption(string lineId, HttpContext http, [AsParameters] Services services)
     {
-        if (Invalid(services, lineId) is { } problem)
+        if (Endpoints.InvalidLineId(services, lineId) is { } problem)
         {
             return problem;
         }
@@ -115,7 +115,7 @@ public static class LinesApi
 
     public static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> History(string lineId, [AsParameters] Services services)
     {
-        if (Invalid(services, lineId) is { } problem)
+        if (Endpoints.InvalidLineId(services, lineId) is { } problem)
         {
             return problem;
         }
@@ -125,7 +125,7 @@ public static class LinesApi
 
     public static async Task<Results<Ok<ReceptionView>, ProblemHttpResult>> Reception(string lineId, [AsParameters] Services services)
     {
-        if (Invalid(services, lineId) is { } problem)
+        if (Endpoints.InvalidLineId(services, lineId) is { } problem)
         {
             return problem;
         }
@@ -144,12 +144,5 @@ public static class LinesApi
         }
 
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetChargesAsync(year, monthNumber));
-    }
-
-    private static ProblemHttpResult? Invalid(Services services, string lineId)
-    {
-        var read = services.Reader();
-        read.LineId("lineId", lineId);
-        return read.Failed ? Problems.From(read.Problem()) : null;
     }
 }

@@ -27,6 +27,14 @@ public static partial class Endpoints
     public static string Actor(HttpContext context, string defaultRole) =>
         context.Request.Headers["X-Actor"].ToString() is { Length: > 0 } named && ActorPattern().IsMatch(named) ? named : defaultRole;
 
+    /// <summary>A 400 for a malformed line id in the path, else null.</summary>
+    public static ProblemHttpResult? InvalidLineId(Services services, string lineId)
+    {
+        var read = services.Reader();
+        read.LineId("lineId", lineId);
+        return read.Failed ? Http.Problems.From(read.Problem()) : null;
+    }
+
     /// <summary>The common error responses of the contract, so the OpenAPI document lists them.</summary>
     public static RouteHandlerBuilder Problems(this RouteHandlerBuilder builder, params int[] statuses)
     {

@@ -38,9 +38,8 @@ public sealed class RegistrationProtocolTests(GrainClusterFixture fixture)
 
     public static TheoryData<string> Points => new(FaultPoints.All);
 
-    [Theory]
-    [MemberData(nameof(Points))]
-    public async Task REG_4_REG_5_a_correction_failing_between_steps_completes_on_retry(string point)
+    /// <summary>A line with a registered device whose correction to another device fails at <paramref name="point"/>.</summary>
+    private async Task<(ILineGrain Line, string First, string Second)> CorrectionFailingAtAsync(string point)
     {
         var tac = await NewModelAsync();
         var line = await NewLineAsync();
@@ -51,6 +50,14 @@ public sealed class RegistrationProtocolTests(GrainClusterFixture fixture)
         GrainClusterFixture.Faults.ArmOnce(point);
         await Assert.ThrowsAnyAsync<Exception>(() => RegisterAsync(line, second));
         GrainClusterFixture.Faults.Disarm();
+        return (line, first, second);
+    }
+
+    [Theory]
+    [MemberData(nameof(Points))]
+    public async Task REG_4_REG_5_a_correction_failing_between_steps_completes_on_retry(string point)
+    {
+        var (line, first, second) = await CorrectionFailingAtAsync(point);
 
         var retried = await RegisterAsync(line, second);
 
@@ -68,14 +75,7 @@ public sealed class RegistrationProtocolTests(GrainClusterFixture fixture)
     [MemberData(nameof(Points))]
     public async Task REG_5_after_a_failure_without_retry_no_device_is_held_by_two_lines(string point)
     {
-        var tac = await NewModelAsync();
-        var line = await NewLineAsync();
-        var first = TestData.NewImei(tac);
-        var second = TestData.NewImei(tac);
-        Assert.True((await RegisterAsync(line, first)).IsSuccess);
-        GrainClusterFixture.Faults.ArmOnce(point);
-        await Assert.ThrowsAnyAsync<Exception>(() => RegisterAsync(line, second));
-        GrainClusterFixture.Faults.Disarm();
+        var (line, first, second) = await CorrectionFailingAtAsync(point);
 
         // Another line asks for both devices before the first line is touched again.
         var other = await NewLineAsync();
