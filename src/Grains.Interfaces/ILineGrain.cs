@@ -49,9 +49,13 @@ public interface ILineGrain : IGrainWithStringKey
     [Alias("record-usage")]
     Task<Result<Done>> RecordUsageAsync(string imei, DateTimeOffset at);
 
-    /// <summary>Coverage of <paramref name="imei"/> on <paramref name="date"/> as this line sees it; called by the device grain.</summary>
+    /// <summary>
+    /// Coverage of <paramref name="imei"/> on <paramref name="date"/> as this line sees it; called by the
+    /// device grain. Interleaves with a running request of the line (it reads the last committed state and
+    /// calls nothing): the line may itself be waiting on that device grain, and queueing would deadlock both.
+    /// </summary>
     [Alias("coverage")]
-    [ReadOnly]
+    [AlwaysInterleave]
     Task<CoverageView> GetCoverageAsync(string imei, DateOnly date);
 
     /// <summary>

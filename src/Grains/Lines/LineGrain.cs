@@ -41,12 +41,19 @@ public sealed partial class LineGrain(
 {
     private LineState Line => state.State;
 
+    /// <summary>
+    /// The state as last stored: what the interleaving readers (<see cref="GetCoverageAsync"/>,
+    /// <see cref="GetLinkAsync"/>) see while a request is between assigning and storing a new state.
+    /// </summary>
+    private LineState _committed = new();
+
     private string LineId => this.GetPrimaryKeyString();
 
     private DateOnly Today => JapanTime.Today(time);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _committed = state.State;
         if (HasUnfinishedWork)
         {
             // Not awaited here: finishing may call device grains, which may be waiting on this
@@ -469,21 +476,22 @@ public sealed partial class LineGrain(
     }
 
     public Task<CoverageView> GetCoverageAsync(string imei, DateOnly date) =>
-        Task.FromResult(CoverageRules.Evaluate(Line, imei, date));
+        Task.FromResult(CoverageRules.Evaluate(_committed, imei, date));
 
     /// <remarks>
     /// Interleaves with a running request: it only reads, and it is called by device grains that
     /// this line may itself be waiting on (a registration racing another line's), so queueing it
-    /// could deadlock both. State is replaced whole on every change, so it reads a consistent state.
+    /// could deadlock both. It reads the last stored state, which is replaced whole on every change.
     /// </remarks>
     public Task<DeviceLink> GetLinkAsync(string imei)
     {
-        if (Line.PendingRegistration?.Device.Imei == imei || Line.Claims.Any(c => c.PendingShipment?.Imei == imei))
+        var line = _committed;
+        if (line.PendingRegistration?.Device.Imei == imei || line.Claims.Any(c => c.PendingShipment?.Imei == imei))
         {
             return Task.FromResult(new DeviceLink(true, null));
         }
 
-        var option = Line.Option;
+        var option = line.Option;
         return Task.FromResult(option?.Device?.Imei == imei ? new DeviceLink(true, option.TerminatedOn) : new DeviceLink(false, null));
     }
 
@@ -570,6 +578,7 @@ public sealed partial class LineGrain(
         try
         {
             await state.WriteStateAsync();
+            _committed = line;
         }
         catch
         {
