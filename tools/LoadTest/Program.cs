@@ -1,2 +1,4 @@
-Console.WriteLine("Warranty load generator: seed | run (not implemented yet)");
-return 0;
+using Warranty.LoadTest.Cli;
+
+// Parses the command line and dispatches; the work is in Seeding/, Load/, Reporting/ and Baseline/.
+return await Commands.MainAsync(args);
