@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The benchmark of issue 4, in one run on one machine (ratios within the run, not absolute figures):
+#   1. PostgreSQL's own single-row INSERT rate (pgbench, synchronous commit on)      -> durable-write ceiling
+#   2. the bare-Kestrel ceiling: the load tool's own coverage-sized endpoint, no grain -> HTTP ceiling
+#   3. warm coverage lookups (uniform, then Zipf) on the service, PostgreSQL storage
+#   4. durable claim filings
+#   5. cold coverage lookups at a fixed 1,000 requests/s right after a restart
+# Prints every figure and the ratios the issue sets targets for; keeps the JSON and charts in bench/results/.
+# Usage: bench/run.sh [--subscribers 20000] [--duration 20s] [--concurrency 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+subscribers=20000 duration=20s concurrency=64
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --subscribers) subscribers="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    --concurrency) concurrency="$2"; shift 2 ;;
+    *) echo "usage: bench/run.sh [--subscribers N] [--duration 20s] [--concurrency 64]" >&2; exit 2 ;;
+  esac
+done
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+out="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$out"
+echo "bench: building (Release)" >&2
+dotnet build src/Api/Api.csproj -c Release -v quiet -nologo > "$out/build.log"
+dotnet build tools/LoadTest/LoadTest.csproj -c Release -v quiet -nologo >> "$out/build.log"
+api_dll=src/Api/bin/Release/net10.0/Warranty.Api.dll
+lt=(dotnet tools/LoadTest/bin/Release/net10.0/Warranty.LoadTest.dll)
+
+source bench/pg.sh
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pg_stop
+}
+trap cleanup EXIT
+pg_start
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_ready() { # wait_ready URL PATH
+  for _ in $(seq 1 300); do
+    curl -fs -o /dev/null "$1$2" && return 0
+    sleep 0.2
+  done
+  echo "bench: $1 did not become ready" >&2; return 1
+}
+field() { # field JSON-FILE PYTHON-EXPRESSION-ON-d
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
+}
+
+api_port="$(free_port)" silo_port="$(free_port)" gateway_port="$(free_port)"
+api_url="http://127.0.0.1:$api_port"
+start_api() {
+  Warranty__Storage=postgres \
+  ConnectionStrings__Warranty="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=postgres;Maximum Pool Size=200" \
+  Warranty__SiloPort="$silo_port" Warranty__GatewayPort="$gateway_port" Logging__LogLevel__Default=Warning \
+    dotnet "$api_dll" --urls "$api_url" > "$out/api-$1.log" 2>&1 &
+  api_pid=$!
+  pids+=("$api_pid")
+  wait_ready "$api_url" /health/ready
+}
+
+echo "bench: 1/6 pgbench single-row INSERT rate ($concurrency clients, 20 s)" >&2
+pg_tps="$(pg_insert_rate "$concurrency" 20)"
+
+echo "bench: 2/6 seeding $subscribers subscribers" >&2
+start_api first
+"${lt[@]}" seed --url "$api_url" --subscribers "$subscribers" --concurrency 32 --prefix BENCH --manifest "$out/seed.json" | tee "$out/seed.txt"
+
+run() { # run NAME URL ARGS...
+  local name="$1" url="$2"; shift 2
+  "${lt[@]}" run --url "$url" --manifest "$out/seed.json" --out "$out/$name.json" --chart "$out/$name.png" "$@" > "$out/$name.txt"
+}
+
+echo "bench: 3/6 bare-Kestrel ceiling" >&2
+baseline_port="$(free_port)"
+"${lt[@]}" serve-baseline --urls "http://127.0.0.1:$baseline_port" > "$out/baseline-server.log" 2>&1 &
+baseline_pid=$!
+pids+=("$baseline_pid")
+wait_ready "http://127.0.0.1:$baseline_port" "/v1/devices/000000000000000/coverage"
+run baseline "http://127.0.0.1:$baseline_port" --concurrency "$concurrency" --duration "$duration" --warmup 5s --mix coverage=100
+kill "$baseline_pid"
+
+echo "bench: 4/6 warm coverage lookups (uniform, then Zipf)" >&2
+run warmup "$api_url" --concurrency "$concurrency" --duration 20s --warmup 0s --mix coverage=100
+run warm-uniform "$api_url" --concurrency "$concurrency" --duration "$duration" --warmup 5s --mix coverage=100 --distribution uniform
+run warm-zipf "$api_url" --concurrency "$concurrency" --duration "$duration" --warmup 5s --mix coverage=100 --distribution zipf
+
+echo "bench: 5/6 durable claim filings" >&2
+run claims "$api_url" --concurrency "$concurrency" --duration "$duration" --warmup 2s --mix claim=100
+
+echo "bench: 6/6 cold lookups at 1,000/s after a restart" >&2
+kill "$api_pid"; wait "$api_pid" 2>/dev/null || true
+start_api cold
+run cold "$api_url" --rate 1000 --duration 10s --warmup 0s --mix coverage=100 --distribution uniform
+
+python3 - "$out" "$pg_tps" <<'PY'
+import json, sys, os
+out, pg_tps = sys.argv[1], float(sys.argv[2] or 0)
+def load(name): return json.load(open(os.path.join(out, name + ".json")))
+def op(r, name): return r["operations"][name]
+base, warm, zipf, claims, cold = (load(n) for n in ("baseline", "warm-uniform", "warm-zipf", "claims", "cold"))
+b = op(base, "coverage"); w = op(warm, "coverage"); z = op(zipf, "coverage"); c = op(claims, "claim"); k = op(cold, "coverage")
+accepted = c["statuses"].get("201", 0) / claims["measuredSeconds"]
+rows = [
+  ("bare-Kestrel ceiling (req/s)", f'{b["throughput"]:,.0f}', f'p99 {b["latency"]["p99"]:.2f} ms', ""),
+  ("warm lookups, uniform (req/s)", f'{w["throughput"]:,.0f}', f'p99 {w["latency"]["p99"]:.2f} ms', f'{w["throughput"]/b["throughput"]:.2f} x ceiling (target >= 0.75, p99 <= 5 ms)'),
+  ("warm lookups, Zipf (req/s)", f'{z["throughput"]:,.0f}', f'p99 {z["latency"]["p99"]:.2f} ms', f'p99 {z["latency"]["p99"]/w["latency"]["p99"]:.2f} x uniform (target <= 2)'),
+  ("pgbench single-row INSERT (tps)", f'{pg_tps:,.0f}', "", ""),
+  ("durable claim filings accepted (/s)", f'{accepted:,.0f}', f'p99 {c["latency"]["p99"]:.2f} ms', f'{accepted/pg_tps if pg_tps else 0:.2f} x pgbench (target >= 0.35, p99 <= 50 ms)'),
+  ("cold lookups at 1,000/s", f'{k["throughput"]:,.0f}', f'p99 {k["latency"]["p99"]:.2f} ms', "target p99 <= 50 ms"),
+]
+errors = {n: op(r, m)["errors"] for n, r, m in (("baseline", base, "coverage"), ("warm", warm, "coverage"), ("zipf", zipf, "coverage"), ("claims", claims, "claim"), ("cold", cold, "coverage"))}
+for name, value, latency, ratio in rows:
+  print(f"{name:40} {value:>12}  {latency:18} {ratio}")
+print("errors per run:", errors)
+print(f"results: {out}")
+PY
