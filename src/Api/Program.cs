@@ -15,6 +15,7 @@ app.MapCatalog();
 app.MapLines();
 app.MapDevices();
 app.MapClaims();
+app.MapImport();
 app.Run();
 
 /// <summary>The front door: HTTP API, co-hosting a silo or joining a cluster as a client.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 using Orleans.Runtime;
 using Warranty.Grains.Interfaces;
 
@@ -53,14 +54,23 @@ public sealed class ClientErrorHandler(IProblemDetailsService problems, ILogger<
     }
 }
 
-/// <summary>Request bodies over 64 KiB are refused with 413 (Kestrel's limit, and a stream guard for other servers).</summary>
+/// <summary>
+/// Request bodies over 64 KiB are refused with 413 (Kestrel's limit, and a stream guard for other servers).
+/// An endpoint with its own <see cref="IRequestSizeLimitMetadata"/> (the bulk import) gets that limit
+/// instead, and answers for a body over it itself.
+/// </summary>
 public static class BodyLimit
 {
     public const long Bytes = 64 * 1024;
 
     public static IApplicationBuilder UseBodyLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.Request.ContentLength > Bytes)
+        var limit = Bytes;
+        if (context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } own)
+        {
+            limit = own.MaxRequestBodySize ?? long.MaxValue;
+        }
+        else if (context.Request.ContentLength > Bytes)
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         }
@@ -68,11 +78,11 @@ public static class BodyLimit
         var feature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (feature is { IsReadOnly: false })
         {
-            feature.MaxRequestBodySize = Bytes;
+            feature.MaxRequestBodySize = limit;
         }
         else if (feature is null)
         {
-            context.Request.Body = new LimitedStream(context.Request.Body, Bytes);
+            context.Request.Body = new LimitedStream(context.Request.Body, limit);
         }
 
         await next(context);

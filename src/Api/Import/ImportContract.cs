@@ -1,0 +1,74 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Warranty.Api.Features;
+using Warranty.Api.Http;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Api.Import;
+
+/// <summary>
+/// One line of an import body: an existing subscriber's line, and the device it registered back then.
+/// Fields bind loosely, as the public endpoints' bodies do, so one error names every bad field.
+/// </summary>
+[Description("One NDJSON line of an import: an existing subscriber's line and, optionally, the device registered on it.")]
+public sealed record ImportRecord(
+    [property: Required] string? LineId,
+    [property: Required, WireEnum(typeof(Plan))] string? Plan,
+    [property: Required, WireEnum(typeof(SimType))] string? SimType,
+    [property: Required, Description("yyyy-MM-dd")] string? ServiceStartDate,
+    [property: Required] bool? WarrantyOption,
+    [property: Description("The covered device; omit for a line without a registered device.")] ImportDevice? Device = null);
+
+/// <summary>The device a subscriber registered, when (REG-2 window of its line), and its declarations.</summary>
+public sealed record ImportDevice(
+    [property: Required] string? Imei,
+    [property: Required, Description("When the subscriber registered it: an ISO 8601 timestamp with an offset, inside the line's REG-2 window.")] string? RegisteredAt,
+    [property: Required] DevicesApi.DeclarationsRequest? Declarations);
+
+public enum ImportEventType
+{
+    Progress,
+    Error,
+    Summary,
+}
+
+/// <summary>
+/// One line of the streamed response: <c>progress</c> (counts so far), <c>error</c> (one failed
+/// record, by its line number) or the final <c>summary</c>. Fields that do not apply are left out.
+/// </summary>
+public sealed record ImportEvent(
+    ImportEventType Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull), Description("error: the record's line number in the body (1-based).")] long? Line = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LineId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Code = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Rules = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Processed = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Imported = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Skipped = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Failed = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RatePerSecond = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ElapsedMs = null);
+
+/// <summary>Per-record error codes of the import, besides the public API's own.</summary>
+public static class ImportErrorCodes
+{
+    /// <summary>The line exists with another plan, SIM type, service start date or option.</summary>
+    public const string LineExistsDifferent = "line_exists_different";
+
+    /// <summary>The line already covers another device; an import never replaces a registered device.</summary>
+    public const string DeviceExistsDifferent = "device_exists_different";
+
+    /// <summary>An NDJSON line longer than the limit; skipped up to the next newline.</summary>
+    public const string LineTooLong = "line_too_long";
+
+    /// <summary>The body went past the import limit; nothing after that point was read.</summary>
+    public const string PayloadTooLarge = "payload_too_large";
+
+    /// <summary>The cluster did not answer for this record; re-run the import to finish it.</summary>
+    public const string Unavailable = "unavailable";
+
+    public const string InternalError = "internal_error";
+}
