@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Catalog;
@@ -92,20 +93,7 @@ public sealed class ExchangeStockGrain(
         return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
     }
 
-    private async Task SaveAsync(ExchangeStockState next)
-    {
-        var previous = state.State;
-        state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = previous;
-            throw;
-        }
-    }
+    private Task SaveAsync(ExchangeStockState next) => state.WriteAsync(next);
 
     private WarrantyError ModelNotFound() => WarrantyError.NotFound(ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue.");
 }

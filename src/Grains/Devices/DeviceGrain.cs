@@ -209,18 +209,5 @@ public sealed class DeviceGrain(
             Device.Claims);
     }
 
-    private async Task SaveAsync(DeviceState device)
-    {
-        var previous = state.State;
-        state.State = device;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State = previous;
-            throw;
-        }
-    }
+    private Task SaveAsync(DeviceState device) => state.WriteAsync(device);
 }

@@ -573,19 +573,8 @@ public sealed partial class LineGrain(
             line = line with { Idempotency = Idempotency.Upsert(line.Idempotency, record, time.GetUtcNow()) };
         }
 
-        var previous = state.State;
-        state.State = line;
-        try
-        {
-            await state.WriteStateAsync();
-            _committed = line;
-        }
-        catch
-        {
-            // Nothing is acknowledged unless stored: keep memory equal to storage.
-            state.State = previous;
-            throw;
-        }
+        await state.WriteAsync(line);
+        _committed = line;
     }
 
     private Result<LineView> View() => Result<LineView>.Ok(LineViews.Of(Line, Today));
