@@ -13,9 +13,6 @@ public interface IExchangeStockGrain : IGrainWithStringKey
     [Alias("take")]
     Task<Result<ExchangeStock>> TakeAsync(string shipmentKey);
 
-    /// <summary>Puts back the unit taken for a shipment that did not go ahead. Idempotent.</summary>
-    [Alias("give-back")]
-    Task<Result<ExchangeStock>> GiveBackAsync(string shipmentKey);
 
     [Alias("get")]
     [ReadOnly]

@@ -14,8 +14,6 @@ public static class LinesApi
 
     public sealed record DateRequest(string? Date, string? At);
 
-    public sealed record AtRequest(string? At);
-
     public static IEndpointRouteBuilder MapLines(this IEndpointRouteBuilder app)
     {
         var lines = app.MapGroup("/v1/lines").WithTags("Lines");

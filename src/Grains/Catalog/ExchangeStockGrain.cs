@@ -73,26 +73,6 @@ public sealed class ExchangeStockGrain(
         return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
     }
 
-    public async Task<Result<ExchangeStock>> GiveBackAsync(string shipmentKey)
-    {
-        var model = await GrainFactory.GetGrain<ICatalogModelGrain>(Tac).GetAsync();
-        if (model is null)
-        {
-            return ModelNotFound();
-        }
-
-        if (state.State.Taken.Contains(shipmentKey))
-        {
-            await SaveAsync(state.State with
-            {
-                Quantity = state.State.Quantity + 1,
-                Taken = state.State.Taken.Where(k => k != shipmentKey).ToList(),
-            });
-        }
-
-        return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
-    }
-
     private Task SaveAsync(ExchangeStockState next) => state.WriteAsync(next);
 
     private WarrantyError ModelNotFound() => WarrantyError.NotFound(ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue.");

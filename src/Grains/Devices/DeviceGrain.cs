@@ -62,17 +62,7 @@ public sealed class DeviceGrain(
         }
 
         var previousLine = Device.LineId;
-        await SaveAsync(Device with
-        {
-            Imei = Imei,
-            Exists = true,
-            Tac = Domain.Imei.TacOf(Imei),
-            ModelName = modelName,
-            Status = DeviceStatus.Covered,
-            LineId = lineId,
-            CoveredUntil = null,
-            RegisteredAt = at,
-        });
+        await SaveAsync(CoveredBy(lineId, modelName, at));
         logger.LogInformation("Device {Imei} attached to line {LineId} (previously {PreviousLineId})", Imei, lineId, previousLine);
         return Result<DeviceView>.Ok(View()!);
     }
@@ -116,21 +106,26 @@ public sealed class DeviceGrain(
             return Device;
         }
 
-        return Device with
+        return CoveredBy(change.LineId, change.ModelName ?? Device.ModelName, change.At) with
         {
-            Imei = Imei,
-            Exists = true,
-            Tac = Domain.Imei.TacOf(Imei),
-            ModelName = change.ModelName ?? Device.ModelName,
-            Status = DeviceStatus.Covered,
-            LineId = change.LineId,
-            CoveredUntil = null,
-            RegisteredAt = change.At,
             ReplacesImei = change.OtherImei,
             ReservedForLineId = null,
             ReservationKey = null,
         };
     }
+
+    /// <summary>This device as the covered device of <paramref name="lineId"/> from <paramref name="at"/>.</summary>
+    private DeviceState CoveredBy(string lineId, string modelName, DateTimeOffset at) => Device with
+    {
+        Imei = Imei,
+        Exists = true,
+        Tac = Domain.Imei.TacOf(Imei),
+        ModelName = modelName,
+        Status = DeviceStatus.Covered,
+        LineId = lineId,
+        CoveredUntil = null,
+        RegisteredAt = at,
+    };
 
     public async Task<Result<DeviceView?>> ReserveAsync(string lineId, string shipmentKey, DateTimeOffset at)
     {
