@@ -49,6 +49,12 @@ public sealed partial class LineGrain(
 
     private string LineId => this.GetPrimaryKeyString();
 
+    /// <summary>The outbox was delivered and emptied in memory, and no write has stored that yet.</summary>
+    private bool _outboxClearUnsaved;
+
+    /// <summary>A protocol step failed: this activation is dropped and must not write on its way out.</summary>
+    private bool _broken;
+
     private DateOnly Today => JapanTime.Today(time);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -406,8 +412,33 @@ public sealed partial class LineGrain(
                 faults.Reached(FaultPoints.NoticeDelivered);
             }
 
-            await SaveAsync(Line with { Outbox = [] });
+            // Not written now: the line's next write (or its deactivation) stores the empty outbox. Every
+            // device change is idempotent, so a crash before then only delivers these again on resume,
+            // exactly as a crash between delivery and a write would. This saves one of the three writes
+            // of a claim filing.
+            state.State = Line with { Outbox = [] };
+            _outboxClearUnsaved = true;
         });
+    }
+
+    /// <summary>Stores an outbox emptied by <see cref="DeliverOutboxAsync"/> when nothing has written the line since.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (!_outboxClearUnsaved || _broken)
+        {
+            return;
+        }
+
+        try
+        {
+            await state.WriteAsync(Line);
+            _outboxClearUnsaved = false;
+        }
+        catch (Exception ex)
+        {
+            // Harmless: the next activation delivers the (idempotent) changes again and clears them.
+            logger.LogWarning(ex, "Line {LineId}: the emptied outbox was not stored at deactivation", LineId);
+        }
     }
 
     /// <summary>
@@ -422,6 +453,7 @@ public sealed partial class LineGrain(
         }
         catch
         {
+            _broken = true;
             DeactivateOnIdle();
             throw;
         }
@@ -575,6 +607,7 @@ public sealed partial class LineGrain(
 
         await state.WriteAsync(line);
         _committed = line;
+        _outboxClearUnsaved = false;
     }
 
     private Result<LineView> View() => Result<LineView>.Ok(LineViews.Of(Line, Today));
