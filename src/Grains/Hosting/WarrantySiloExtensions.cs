@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Storage;
@@ -18,6 +19,28 @@ public static class WarrantySiloExtensions
     {
         silo.AddWarrantyStorage(configuration);
         silo.Services.AddWarrantyGrainServices(configuration);
+        silo.AddWarrantyActivations(configuration);
+        return silo;
+    }
+
+    /// <summary>Activation collection and memory-based shedding from <see cref="ActivationOptions"/>; invalid settings fail the start.</summary>
+    public static ISiloBuilder AddWarrantyActivations(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var options = new ActivationOptions();
+        configuration.GetSection(ActivationOptions.Section).Bind(options);
+        if (!options.IsValid(out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        silo.Services.AddSingleton(options);
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.CollectionAge = options.CollectionAge;
+            o.EnableActivationSheddingOnMemoryPressure = options.ShedOnMemoryPressure;
+            o.MemoryUsageLimitPercentage = options.MemoryLimitPercent;
+            o.MemoryUsageTargetPercentage = options.MemoryTargetPercent;
+        });
         return silo;
     }
 

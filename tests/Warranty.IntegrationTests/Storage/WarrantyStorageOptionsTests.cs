@@ -70,6 +70,20 @@ public sealed class WarrantyStorageOptionsTests
         Assert.Contains("warranty", options.Describe());
     }
 
+    [Theory]
+    [InlineData("Host=db;Database=warranty", 16, 8, true)]
+    [InlineData("Host=db;Database=warranty;Maximum Pool Size=100", 100, 8, true)]
+    [InlineData("Host=db;Database=warranty;maxpoolsize=40;Max Auto Prepare=0;No Reset On Close=false", 40, 0, false)]
+    public void Postgres_pool_auto_prepare_and_reset_have_defaults_that_the_connection_string_overrides(string given, int pool, int autoPrepare, bool noReset)
+    {
+        var options = WarrantyStorageOptions.FromConfiguration(Config(("Warranty:Storage", "postgres"), ("ConnectionStrings:Warranty", given)));
+
+        var used = new Npgsql.NpgsqlConnectionStringBuilder(options.ConnectionString);
+        Assert.Equal(pool, used.MaxPoolSize);
+        Assert.Equal(autoPrepare, used.MaxAutoPrepare);
+        Assert.Equal(noReset, used.NoResetOnClose);
+    }
+
     [Fact]
     public void Memory_needs_no_connection_string()
     {

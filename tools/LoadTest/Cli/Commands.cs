@@ -38,7 +38,8 @@ public static class Commands
           --concurrency N       closed loop: workers, each waits for its answer    (default 64)
           --rate R              open loop: R requests/s on a fixed schedule, latency from the
                                 scheduled start; --concurrency then caps workers   (default 256 workers)
-          --distribution D      uniform | zipf                                     (default uniform)
+          --distribution D      uniform | zipf | once (each subscriber once, random order,
+                                before any repeats: cold lookups)                  (default uniform)
           --zipf-s S            Zipf exponent                                      (default 1.1)
           --mix M               weights: coverage, read (= line + claims), line, claims, usage, claim
                                                                                    (default coverage=90,read=5,usage=4,claim=1)
@@ -164,7 +165,8 @@ public static class Commands
         {
             "uniform" => Distribution.Uniform,
             "zipf" => Distribution.Zipf,
-            var other => throw new UsageException($"--distribution must be uniform or zipf, not '{other}'."),
+            "once" => Distribution.Once,
+            var other => throw new UsageException($"--distribution must be uniform, zipf or once, not '{other}'."),
         };
         var zipfS = a.Double("zipf-s", ZipfSampler.DefaultExponent, 0.01, 10);
         var mix = OperationMix.Parse(a.String("mix", OperationMix.Default));

@@ -16,6 +16,27 @@ public sealed class UniformSampler(int count) : ISubscriberSampler
 }
 
 /// <summary>
+/// Every subscriber once, in a random order, before any is chosen again: the cold-lookup benchmark's
+/// choice, so that each lookup of the first pass finds its grains not yet activated. Ignores the draw.
+/// </summary>
+public sealed class OnceEachSampler : ISubscriberSampler
+{
+    private readonly int[] _order;
+    private long _next = -1;
+
+    public OnceEachSampler(int count, int seed = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        _order = Enumerable.Range(0, count).ToArray();
+        new Random(seed).Shuffle(_order);
+    }
+
+    public int Count => _order.Length;
+
+    public int Sample(double u) => _order[(int)(Interlocked.Increment(ref _next) % _order.Length)];
+}
+
+/// <summary>
 /// Zipf's law over ranks 1 … count: P(rank k) ∝ 1 / k^s. The CDF is computed once; a draw is a binary search.
 /// Rank k is subscriber k − 1, so the first-seeded subscribers are the hottest.
 /// </summary>

@@ -8,6 +8,9 @@ public enum Distribution
 {
     Uniform,
     Zipf,
+
+    /// <summary>Each subscriber once in a random order (<see cref="OnceEachSampler"/>).</summary>
+    Once,
 }
 
 /// <summary>What the next request is: an operation from the mix and a subscriber from the sampler, as an HTTP request.</summary>
@@ -22,7 +25,12 @@ public sealed class Workload(SeedManifest manifest, OperationMix mix, ISubscribe
     public ISubscriberSampler Sampler { get; } = sampler;
 
     public static Workload Create(SeedManifest manifest, OperationMix mix, Distribution distribution, double zipfExponent) =>
-        new(manifest, mix, distribution == Distribution.Zipf ? new ZipfSampler(manifest.Count, zipfExponent) : new UniformSampler(manifest.Count));
+        new(manifest, mix, distribution switch
+        {
+            Distribution.Zipf => new ZipfSampler(manifest.Count, zipfExponent),
+            Distribution.Once => new OnceEachSampler(manifest.Count),
+            _ => new UniformSampler(manifest.Count),
+        });
 
     public (Operation Operation, int Subscriber) Next(Random random) => (Mix.Pick(random.NextDouble()), Sampler.Sample(random.NextDouble()));
 

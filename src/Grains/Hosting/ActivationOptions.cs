@@ -1,0 +1,38 @@
+namespace Warranty.Grains.Hosting;
+
+/// <summary>
+/// How long idle subscribers stay in memory, and how the silo sheds them under memory pressure
+/// (section <c>Warranty:Activations</c>). Every subscriber stays reachable: a shed line or device is
+/// activated again from storage on its next call.
+/// </summary>
+public sealed class ActivationOptions
+{
+    public const string Section = "Warranty:Activations";
+
+    /// <summary>An activation idle this long is deactivated (Orleans activation collection).</summary>
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Deactivate the least recently used activations when memory use passes <see cref="MemoryLimitPercent"/>.</summary>
+    public bool ShedOnMemoryPressure { get; set; } = true;
+
+    /// <summary>
+    /// Memory use, in percent of the memory the process may use, at which shedding starts. The base is the
+    /// GC's available memory: the machine's, a container's limit, or <c>DOTNET_GCHeapHardLimit</c> when set.
+    /// </summary>
+    public double MemoryLimitPercent { get; set; } = 85;
+
+    /// <summary>Shedding stops when memory use is back under this percentage.</summary>
+    public double MemoryTargetPercent { get; set; } = 75;
+
+    public bool IsValid(out string error)
+    {
+        error = CollectionAge < TimeSpan.FromMinutes(1)
+            ? "Warranty:Activations:CollectionAge must be at least 00:01:00."
+            : !(MemoryLimitPercent is > 0 and <= 100)
+                ? "Warranty:Activations:MemoryLimitPercent must be above 0 and at most 100."
+                : !(MemoryTargetPercent > 0 && MemoryTargetPercent < MemoryLimitPercent)
+                    ? "Warranty:Activations:MemoryTargetPercent must be above 0 and below MemoryLimitPercent."
+                    : "";
+        return error.Length == 0;
+    }
+}
