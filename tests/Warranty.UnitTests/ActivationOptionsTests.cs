@@ -6,19 +6,20 @@ namespace Warranty.UnitTests;
 public sealed class ActivationOptionsTests
 {
     [Fact]
-    public void Defaults_collect_idle_subscribers_after_15_minutes_and_shed_from_85_down_to_75_percent()
+    public void Defaults_collect_idle_subscribers_after_15_minutes_and_shed_from_80_down_to_70_percent_checked_every_second()
     {
         var options = new ActivationOptions();
 
         Assert.True(options.IsValid(out _));
         Assert.Equal(TimeSpan.FromMinutes(15), options.CollectionAge);
         Assert.True(options.ShedOnMemoryPressure);
-        Assert.Equal(85, options.MemoryLimitPercent);
-        Assert.Equal(75, options.MemoryTargetPercent);
+        Assert.Equal(80, options.MemoryLimitPercent);
+        Assert.Equal(70, options.MemoryTargetPercent);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.MemoryPollingPeriod);
     }
 
     [Theory]
-    [InlineData("00:00:30", 85, 75, "CollectionAge")]
+    [InlineData("00:00:30", 80, 70, "CollectionAge")]
     [InlineData("00:10:00", 0, 75, "MemoryLimitPercent")]
     [InlineData("00:10:00", 101, 75, "MemoryLimitPercent")]
     [InlineData("00:10:00", 80, 80, "MemoryTargetPercent")]

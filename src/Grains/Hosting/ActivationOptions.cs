@@ -19,10 +19,16 @@ public sealed class ActivationOptions
     /// Memory use, in percent of the memory the process may use, at which shedding starts. The base is the
     /// GC's available memory: the machine's, a container's limit, or <c>DOTNET_GCHeapHardLimit</c> when set.
     /// </summary>
-    public double MemoryLimitPercent { get; set; } = 85;
+    public double MemoryLimitPercent { get; set; } = 80;
 
     /// <summary>Shedding stops when memory use is back under this percentage.</summary>
-    public double MemoryTargetPercent { get; set; } = 75;
+    public double MemoryTargetPercent { get; set; } = 70;
+
+    /// <summary>
+    /// How often memory use is checked. Orleans' default (5 s) let a silo activating 2,000 subscribers a
+    /// second run out of a 300 MB heap between two checks; at 1 s it stayed bounded.
+    /// </summary>
+    public TimeSpan MemoryPollingPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
     public bool IsValid(out string error)
     {
@@ -32,7 +38,9 @@ public sealed class ActivationOptions
                 ? "Warranty:Activations:MemoryLimitPercent must be above 0 and at most 100."
                 : !(MemoryTargetPercent > 0 && MemoryTargetPercent < MemoryLimitPercent)
                     ? "Warranty:Activations:MemoryTargetPercent must be above 0 and below MemoryLimitPercent."
-                    : "";
+                    : MemoryPollingPeriod < TimeSpan.FromMilliseconds(100)
+                        ? "Warranty:Activations:MemoryPollingPeriod must be at least 00:00:00.1."
+                        : "";
         return error.Length == 0;
     }
 }

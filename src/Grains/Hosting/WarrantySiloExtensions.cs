@@ -40,6 +40,7 @@ public static class WarrantySiloExtensions
             o.EnableActivationSheddingOnMemoryPressure = options.ShedOnMemoryPressure;
             o.MemoryUsageLimitPercentage = options.MemoryLimitPercent;
             o.MemoryUsageTargetPercentage = options.MemoryTargetPercent;
+            o.MemoryUsagePollingPeriod = options.MemoryPollingPeriod;
         });
         return silo;
     }
