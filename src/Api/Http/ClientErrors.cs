@@ -25,7 +25,12 @@ public sealed class ClientErrorHandler(IProblemDetailsService problems, ILogger<
                 Problems.Create(415, "unsupported_media_type", "Send the body as application/json."),
             BadHttpRequestException bad =>
                 Problems.Create(400, ErrorCodes.InvalidRequest, "The request is not valid.", errors: new Dictionary<string, string[]> { ["body"] = [bad.Message] }),
-            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException =>
+            // A silo died or the cluster is changing: the call did not reach a live silo, its silo died before it
+            // answered (the client's response timeout), or the grain's write lost to another activation of the grain
+            // while the cluster reassigned it (that activation is dropped and reloads). The grains finish interrupted
+            // steps themselves; a retry (with the same Idempotency-Key, for a write) gets the right answer.
+            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+                or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or Orleans.Storage.InconsistentStateException =>
                 Problems.Create(503, "unavailable", "The service is temporarily unavailable; retry shortly."),
             _ => null,
         };

@@ -12,14 +12,47 @@ public static class WarrantySiloExtensions
 {
     /// <summary>
     /// Everything a Warranty silo needs, whether it runs alone (src/Silo), inside the API
-    /// (src/Api) or in a test cluster: storage and clustering by configuration, the clock, the
-    /// reception desks and the fault-injection seam.
+    /// (src/Api) or in a test cluster: storage and clustering by configuration, failure detection,
+    /// the clock, the reception desks and the fault-injection seam.
     /// </summary>
     public static ISiloBuilder AddWarranty(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.AddWarrantyStorage(configuration);
+        silo.AddWarrantyCluster(configuration);
         silo.Services.AddWarrantyGrainServices(configuration);
         silo.AddWarrantyActivations(configuration);
+        return silo;
+    }
+
+    /// <summary>
+    /// Failure detection and the silo's address from <see cref="ClusterSettings"/>; invalid settings fail the start.
+    /// Applies to every storage kind; it matters for PostgreSQL membership, where several silos watch each other.
+    /// </summary>
+    public static ISiloBuilder AddWarrantyCluster(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var settings = new ClusterSettings();
+        configuration.GetSection(ClusterSettings.Section).Bind(settings);
+        if (!settings.IsValid(out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        silo.Services.AddSingleton(settings);
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = settings.ProbeTimeout;
+            o.NumMissedProbesLimit = settings.NumMissedProbesLimit;
+            o.NumProbedSilos = settings.NumProbedSilos;
+            o.NumVotesForDeathDeclaration = settings.NumVotesForDeathDeclaration;
+            o.DeathVoteExpirationTimeout = settings.DeathVoteExpirationTimeout;
+            o.IAmAliveTablePublishTimeout = settings.IAmAliveTablePublishTimeout;
+            o.TableRefreshTimeout = settings.TableRefreshTimeout;
+        });
+        if (settings.Address is { } address)
+        {
+            silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = System.Net.IPAddress.Parse(address));
+        }
+
         return silo;
     }
 
@@ -52,6 +85,10 @@ public static class WarrantySiloExtensions
         services.AddOptions<ReceptionOptions>()
             .Bind(configuration.GetSection(ReceptionOptions.Section))
             .Validate(o => !string.IsNullOrWhiteSpace(o.GigaPhone) && !string.IsNullOrWhiteSpace(o.LegacyPhone), "Both reception phone numbers must be set.")
+            .ValidateOnStart();
+        services.AddOptions<AbuseLimitOptions>()
+            .Bind(configuration.GetSection(AbuseLimitOptions.Section))
+            .Validate(o => o.RefusalsPerLine > 0 && o.RefusalWindow > TimeSpan.Zero, "Warranty:Limits:RefusalsPerLine and RefusalWindow must be positive.")
             .ValidateOnStart();
         services.AddOptions<FeeOptions>()
             .Bind(configuration.GetSection(FeeOptions.Section))

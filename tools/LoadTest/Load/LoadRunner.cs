@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using HdrHistogram;
 using Warranty.LoadTest.Http;
 using Warranty.LoadTest.Reporting;
@@ -27,8 +29,12 @@ public sealed record RunOptions(
 /// Open loop: the workers serve the fixed schedule of an <see cref="OpenLoopScheduler"/> and latencies count
 /// from each request's due time.
 /// </summary>
-public sealed class LoadRunner(HttpClient http, Workload workload, RunOptions options)
+/// <param name="acks">Where each acknowledged (2xx) claim filing is appended, if anywhere (<see cref="ClaimAck"/>).</param>
+/// <param name="errors">Where each unexpected answer and transport error is appended, if anywhere (<see cref="RequestError"/>).</param>
+public sealed class LoadRunner(HttpClient http, Workload workload, RunOptions options, NdjsonLog? acks = null, NdjsonLog? errors = null)
 {
+    private readonly ConcurrentQueue<(string LineId, string ClaimId)> _withdrawable = new();
+    private readonly bool _withdraws = workload.Mix.Weights[(int)Operation.Withdraw] > 0;
     private long _sent;
     private CancellationToken _interrupt;
 
@@ -108,15 +114,37 @@ public sealed class LoadRunner(HttpClient http, Workload workload, RunOptions op
     private async Task ExecuteAsync(LatencyRecorder recorder, long dueTicks, byte[] buffer, CancellationToken cancellationToken)
     {
         var (operation, subscriber) = workload.Next(Random.Shared);
+        (string LineId, string ClaimId) withdrawal = ("", "");
+        if (operation == Operation.Withdraw && !_withdrawable.TryDequeue(out withdrawal))
+        {
+            operation = Operation.Claim;
+        }
+
         var sent = Stopwatch.GetTimestamp();
+        var sentAt = DateTimeOffset.UtcNow;
         var origin = LatencyRecorder.Origin(dueTicks, sent);
         Interlocked.Increment(ref _sent);
         try
         {
-            using var request = workload.CreateRequest(operation, subscriber, DateTimeOffset.UtcNow);
+            using var request = operation == Operation.Withdraw
+                ? Workload.CreateWithdrawal(withdrawal.LineId, withdrawal.ClaimId, sentAt)
+                : workload.CreateRequest(operation, subscriber, sentAt);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            await LoadHttp.DrainAsync(response, buffer, cancellationToken);
-            recorder.Record(operation, (int)response.StatusCode, dueTicks, sent, Stopwatch.GetTimestamp());
+            var status = (int)response.StatusCode;
+            if (operation == Operation.Claim && status is >= 200 and < 300 && (acks is not null || _withdraws))
+            {
+                Filed(workload.Manifest.LineId(subscriber), await response.Content.ReadAsStringAsync(cancellationToken), status);
+            }
+            else
+            {
+                await LoadHttp.DrainAsync(response, buffer, cancellationToken);
+            }
+
+            recorder.Record(operation, status, dueTicks, sent, Stopwatch.GetTimestamp());
+            if (!operation.IsExpected(status))
+            {
+                errors?.Write(new RequestError(DateTimeOffset.UtcNow, sentAt, "run", operation.Name(), status, null));
+            }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -129,6 +157,31 @@ public sealed class LoadRunner(HttpClient http, Workload workload, RunOptions op
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
             recorder.RecordTransportError(operation, origin, Stopwatch.GetTimestamp(), e);
+            errors?.Write(new RequestError(DateTimeOffset.UtcNow, sentAt, "run", operation.Name(), LatencyRecorder.TransportError, e.Message));
+        }
+    }
+
+    /// <summary>An accepted filing: logged as acknowledged, and kept for a later withdrawal.</summary>
+    private void Filed(string lineId, string body, int status)
+    {
+        string? claimId = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.TryGetProperty("claimId", out var id) && id.ValueKind == JsonValueKind.String)
+            {
+                claimId = id.GetString();
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        // A 2xx claim filing without a claim id would be a broken contract; log it so the check counts it as lost.
+        acks?.Write(new ClaimAck(DateTimeOffset.UtcNow, lineId, claimId ?? "", status));
+        if (_withdraws && claimId is not null)
+        {
+            _withdrawable.Enqueue((lineId, claimId));
         }
     }
 

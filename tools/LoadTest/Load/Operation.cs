@@ -17,6 +17,13 @@ public enum Operation
 
     /// <summary>POST /v1/lines/{lineId}/claims: a claim filing (201, or 422 claim_refused once CLM-1 is reached).</summary>
     Claim,
+
+    /// <summary>
+    /// POST /v1/lines/{lineId}/claims/{claimId}/withdrawal of a claim this run filed, so that the line can take new
+    /// claims (CLM-1 counts withdrawn claims no more) and filings keep being accepted for a long run. A filing
+    /// when no claim is waiting to be withdrawn.
+    /// </summary>
+    Withdraw,
 }
 
 public static class Operations
@@ -30,6 +37,7 @@ public static class Operations
         Operation.ReadClaims => "read_claims",
         Operation.Usage => "usage",
         Operation.Claim => "claim",
+        Operation.Withdraw => "withdraw",
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 

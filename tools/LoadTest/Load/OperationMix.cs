@@ -65,8 +65,11 @@ public sealed class OperationMix
                 case "claim":
                     weights[(int)Operation.Claim] += weight;
                     break;
+                case "withdraw":
+                    weights[(int)Operation.Withdraw] += weight;
+                    break;
                 default:
-                    throw new UsageException($"--mix: unknown operation '{pieces[0]}' (coverage, read, line, claims, usage, claim).");
+                    throw new UsageException($"--mix: unknown operation '{pieces[0]}' (coverage, read, line, claims, usage, claim, withdraw).");
             }
         }
 

@@ -46,6 +46,10 @@ public sealed class Workload(SeedManifest manifest, OperationMix mix, ISubscribe
         _ => throw new ArgumentOutOfRangeException(nameof(operation)),
     };
 
+    /// <summary>The withdrawal of claim <paramref name="claimId"/> of <paramref name="lineId"/> (<see cref="Operation.Withdraw"/>).</summary>
+    public static HttpRequestMessage CreateWithdrawal(string lineId, string claimId, DateTimeOffset now) =>
+        Post($"v1/lines/{lineId}/claims/{claimId}/withdrawal", $$"""{"at":"{{Seeder.Timestamp(now)}}"}""");
+
     private static HttpRequestMessage Post(string path, string json) =>
         new(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
