@@ -31,6 +31,13 @@ dotnet build tools/LoadTest/LoadTest.csproj -c Release -v quiet -nologo >> "$out
 api_dll=src/Api/bin/Release/net10.0/Warranty.Api.dll
 lt=(dotnet tools/LoadTest/bin/Release/net10.0/Warranty.LoadTest.dll)
 
+# Authentication is on: one signing key for this run and an admin token for the import and the lookups.
+export Warranty__Auth__SigningKey="$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
+export Warranty__RateLimits__AdminPerSecond=1000000
+WARRANTY_TOKEN="$(dotnet "$api_dll" dev-token admin)"
+export WARRANTY_TOKEN
+auth=(-H "Authorization: Bearer $WARRANTY_TOKEN")
+
 source bench/pg.sh
 pids=()
 cleanup() {
@@ -59,9 +66,9 @@ if [ "$skip_import" -eq 0 ]; then
   echo "bench: 1/2 importing $subscribers subscribers into one process (memory storage), all kept active" >&2
   start_api import Warranty__Storage=memory Warranty__Activations__CollectionAge=02:00:00 Warranty__Activations__ShedOnMemoryPressure=false
   before="$(rss_mb "$api_pid")"
-  curl -fsS -X PUT "$api_url/v1/catalog/models/35000001" -H 'content-type: application/json' \
+  curl -fsS "${auth[@]}" -X PUT "$api_url/v1/catalog/models/35000001" -H 'content-type: application/json' \
     -d '{"maker":"Bench","model":"M1","kind":"android","releaseDate":"2025-01-01","wifiOnly":false,"soldInJapan":true,"hasGiteki":true,"repairableInJapan":true,"exchangeDesignated":true}' > /dev/null
-  python3 - "$subscribers" <<'PY' | curl -fsS -N --data-binary @- -H 'content-type: application/x-ndjson' "$api_url/v1/admin/imports?parallelism=64" > "$out/import.ndjson"
+  python3 - "$subscribers" <<'PY' | curl -fsS "${auth[@]}" -N --data-binary @- -H 'content-type: application/x-ndjson' "$api_url/v1/admin/imports?parallelism=64" > "$out/import.ndjson"
 import json, sys
 n = int(sys.argv[1])
 declarations = {"conditionOk": True, "ownedBySubscriber": True, "rentedOrLeased": False, "businessUse": False,
@@ -86,7 +93,7 @@ PY
   summary="$(tail -n 1 "$out/import.ndjson")"
   sample_ok=0
   for i in $(python3 -c "import random; print(' '.join(str(random.randrange($subscribers)) for _ in range(200)))"); do
-    code="$(curl -s -o /dev/null -w '%{http_code}' "$api_url/v1/lines/MEM-$(printf %07d "$i")")"
+    code="$(curl -s "${auth[@]}" -o /dev/null -w '%{http_code}' "$api_url/v1/lines/MEM-$(printf %07d "$i")")"
     [ "$code" = 200 ] && sample_ok=$((sample_ok + 1))
   done
   kill "$api_pid"; wait "$api_pid" 2>/dev/null || true

@@ -1,5 +1,5 @@
-# Sourced by bench/run.sh: a throwaway PostgreSQL server on a free 127.0.0.1 port, as the postgres
-# user when run as root (PostgreSQL refuses to run as root). Sets PGPORT, PGDATA_DIR, PG_BIN.
+# Sourced by bench/run.sh and cluster/lib.sh: a throwaway PostgreSQL server on a free 127.0.0.1 port, as the
+# postgres user when run as root (PostgreSQL refuses to run as root). Sets PGPORT, PGDATA_DIR, PG_BIN.
 pg_start() {
   PG_BIN="$(pg_config --bindir 2>/dev/null || true)"
   if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then

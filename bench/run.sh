@@ -32,6 +32,14 @@ dotnet build tools/LoadTest/LoadTest.csproj -c Release -v quiet -nologo >> "$out
 api_dll=src/Api/bin/Release/net10.0/Warranty.Api.dll
 lt=(dotnet tools/LoadTest/bin/Release/net10.0/Warranty.LoadTest.dll)
 
+# Authentication is on, as in production: one signing key for this run, and one admin token for the load tool
+# (seeding writes the catalogue, which is admin's). The benchmark is a single principal at thousands of
+# requests per second, so its role's rate limit is raised; the limiter still runs on every request.
+export Warranty__Auth__SigningKey="$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
+export Warranty__RateLimits__AdminPerSecond=1000000
+WARRANTY_TOKEN="$(dotnet "$api_dll" dev-token admin)"
+export WARRANTY_TOKEN
+
 source bench/pg.sh
 pids=()
 cleanup() {

@@ -1,11 +1,19 @@
 using Warranty.Api.Features;
 using Warranty.Api.Hosting;
 using Warranty.Api.Http;
+using Warranty.Api.Http.Auth;
+
+if (DevTokenCommand.IsInvoked(args))
+{
+    return DevTokenCommand.Run(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Bytes);
+builder.AddWarrantyAuth();
 builder.AddWarrantyOrleans();
 builder.Services.AddWarrantyHttp();
+builder.Services.AddWarrantyRateLimits(builder.Configuration);
 builder.Services.AddWarrantyHealth(builder.Configuration);
 
 var app = builder.Build();
@@ -17,6 +25,7 @@ app.MapDevices();
 app.MapClaims();
 app.MapImport();
 app.Run();
+return 0;
 
 /// <summary>The front door: HTTP API, co-hosting a silo or joining a cluster as a client.</summary>
 public partial class Program;

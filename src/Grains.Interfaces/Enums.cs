@@ -69,6 +69,9 @@ public enum ErrorKind
     NotFound = 1,
     Conflict = 2,
     Refused = 3,
+
+    /// <summary>Too many attempts: answered 429 with a Retry-After.</summary>
+    TooMany = 4,
 }
 
 [GenerateSerializer, Alias("warranty.incident")]

@@ -10,7 +10,8 @@ public sealed record WarrantyError(
     [property: Id(1)] string Code,
     [property: Id(2)] string Detail,
     [property: Id(3)] IReadOnlyList<string> Rules,
-    [property: Id(4)] IReadOnlyDictionary<string, string[]>? Errors = null)
+    [property: Id(4)] IReadOnlyDictionary<string, string[]>? Errors = null,
+    [property: Id(5)] int? RetryAfterSeconds = null)
 {
     public static WarrantyError Invalid(string code, string detail, IReadOnlyDictionary<string, string[]>? errors = null) =>
         new(ErrorKind.Invalid, code, detail, [], errors);
@@ -23,6 +24,9 @@ public sealed record WarrantyError(
     public static WarrantyError Conflict(string code, string detail, params string[] rules) => new(ErrorKind.Conflict, code, detail, rules);
 
     public static WarrantyError Refused(string code, string detail, IReadOnlyList<string> rules) => new(ErrorKind.Refused, code, detail, rules);
+
+    public static WarrantyError TooMany(string code, string detail, TimeSpan retryAfter) =>
+        new(ErrorKind.TooMany, code, detail, [], null, Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
 }
 
 /// <summary>Either a value or a refusal. Grains answer refusals as values, never as exceptions.</summary>
@@ -76,4 +80,5 @@ public static class ClaimErrorCodes
     public const string ReplacementNotDesignated = "replacement_not_designated";
     public const string InitialDefectWindowPassed = "initial_defect_window_passed";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string TooManyRefusals = "too_many_refusals";
 }

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
+using Warranty.Api.Http.Auth;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Features;
 
-/// <summary>Model catalogue and exchange stock (role: admin).</summary>
+/// <summary>Model catalogue and exchange stock (role: admin; operators may read).</summary>
 public static class CatalogApi
 {
     public sealed record PutModelRequest(
@@ -15,11 +16,11 @@ public static class CatalogApi
 
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder app)
     {
-        var models = app.MapGroup("/v1/catalog/models").WithTags("Catalogue");
+        var models = app.MapGroup("/v1/catalog/models").WithTags("Catalogue").RequireAccess(Policies.Catalogue);
         models.MapPut("/{tac}", PutModel).Problems();
         models.MapGet("/{tac}", GetModel).Problems(404);
 
-        var stock = app.MapGroup("/v1/exchange-stock").WithTags("Catalogue");
+        var stock = app.MapGroup("/v1/exchange-stock").WithTags("Catalogue").RequireAccess(Policies.Catalogue);
         stock.MapPut("/{tac}", PutStock).Problems(404, 422);
         stock.MapGet("/{tac}", GetStock).Problems(404);
         return app;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
+using Warranty.Api.Http.Auth;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Features;
@@ -29,11 +30,9 @@ public static class ClaimsApi
 
     public static IEndpointRouteBuilder MapClaims(this IEndpointRouteBuilder app)
     {
-        var claims = app.MapGroup("/v1/lines/{lineId}/claims").WithTags("Claims");
+        var claims = app.MapGroup("/v1/lines/{lineId}/claims").WithTags("Claims").RequireAccess(Policies.Operator);
         claims.MapPost("/quote", Quote).Problems(404, 409);
         claims.MapPost("/", File).Problems(404, 409, 422);
-        claims.MapGet("/", List).Problems(404);
-        claims.MapGet("/{claimId}", Get).Problems(404);
         claims.MapPost("/{claimId}/withdrawal", Withdraw).Problems(404, 409, 422);
         claims.MapPost("/{claimId}/device-receipt", ReceiveDevice).Problems(404, 409, 422);
         claims.MapPost("/{claimId}/inspection", Inspect).Problems(404, 409, 422);
@@ -41,6 +40,11 @@ public static class ClaimsApi
         claims.MapPost("/{claimId}/exchange-shipment", Ship).Problems(404, 409, 422);
         claims.MapPost("/{claimId}/exchange-delivery", Deliver).Problems(404, 409, 422);
         claims.MapPost("/{claimId}/initial-defect-report", ReportInitialDefect).Problems(404, 409, 422);
+
+        // The line's own subscriber may read its claims.
+        var read = app.MapGroup("/v1/lines/{lineId}/claims").WithTags("Claims").RequireAccess(Policies.Line);
+        read.MapGet("/", List).Problems(404);
+        read.MapGet("/{claimId}", Get).Problems(404);
         return app;
     }
 
@@ -80,7 +84,7 @@ public static class ClaimsApi
         }
 
         var command = new FileClaimCommand(incident, body.LoanerRequested ?? false, body.Note);
-        var result = await services.Grains.GetGrain<ILineGrain>(lineId).FileClaimAsync(command, new EventContext(at, Endpoints.Actor(http, "operator")));
+        var result = await services.Grains.GetGrain<ILineGrain>(lineId).FileClaimAsync(command, new EventContext(at, Endpoints.Actor(http)));
         return result.Error is { } error
             ? Problems.From(error)
             : TypedResults.Created($"/v1/lines/{lineId}/claims/{result.Value!.ClaimId}", result.Value);
@@ -170,6 +174,6 @@ public static class ClaimsApi
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).StepAsync(claimId, step, new EventContext(at, Endpoints.Actor(http, "operator"))));
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).StepAsync(claimId, step, new EventContext(at, Endpoints.Actor(http))));
     }
 }

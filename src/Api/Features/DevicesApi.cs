@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
+using Warranty.Api.Http.Auth;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Interfaces;
 
@@ -18,13 +19,16 @@ public static class DevicesApi
 
     public static IEndpointRouteBuilder MapDevices(this IEndpointRouteBuilder app)
     {
-        app.MapPut("/v1/lines/{lineId}/device", Register).WithTags("Devices").Problems(404, 409, 422);
+        // The line's subscriber registers its own device; operators register any.
+        var registration = app.MapGroup("/v1/lines/{lineId}/device").WithTags("Devices").RequireAccess(Policies.Line);
+        registration.MapPut("", Register).Problems(404, 409, 422);
 
-        var devices = app.MapGroup("/v1/devices").WithTags("Devices");
+        var devices = app.MapGroup("/v1/devices").WithTags("Devices").RequireAccess(Policies.Device);
         devices.MapGet("/{imei}", Get).Problems(404);
         devices.MapGet("/{imei}/coverage", Coverage).Problems(404);
 
-        app.MapPost("/v1/lines/{lineId}/usage", Usage).WithTags("Usage feed").Problems(404);
+        var usage = app.MapGroup("/v1/lines/{lineId}/usage").WithTags("Usage feed").RequireAccess(Policies.UsageFeed);
+        usage.MapPost("", Usage).Problems(404);
         return app;
     }
 
@@ -54,7 +58,7 @@ public static class DevicesApi
             return Problems.From(read.Problem());
         }
 
-        var context = new EventContext(at, Endpoints.Actor(http, "subscriber"));
+        var context = new EventContext(at, Endpoints.Actor(http));
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).RegisterDeviceAsync(new RegisterDeviceCommand(imei, declarations), context));
     }
 

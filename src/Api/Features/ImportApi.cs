@@ -6,6 +6,7 @@ using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Orleans.Runtime;
 using Warranty.Api.Http;
+using Warranty.Api.Http.Auth;
 using Warranty.Api.Import;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
@@ -15,15 +16,14 @@ namespace Warranty.Api.Features;
 /// <summary>Bulk import of existing subscribers (role: admin): NDJSON in, NDJSON progress out.</summary>
 public static class ImportApi
 {
-    public const string Path = "/v1/admin/imports";
     public const string NdjsonMediaType = "application/x-ndjson";
 
     public static IEndpointRouteBuilder MapImport(this IEndpointRouteBuilder app)
     {
         var options = ImportOptions.From(app.ServiceProvider.GetRequiredService<IConfiguration>());
-        app.MapPost(Path, (HttpContext http, string? parallelism, [AsParameters] Services services, IOptions<JsonOptions> json, ILoggerFactory logs) =>
+        var admin = app.MapGroup("/v1/admin").WithTags("Admin").RequireAccess(Policies.Admin);
+        admin.MapPost("/imports", (HttpContext http, string? parallelism, [AsParameters] Services services, IOptions<JsonOptions> json, ILoggerFactory logs) =>
                 ImportAsync(http, parallelism, services, json.Value.SerializerOptions, logs, options))
-            .WithTags("Admin")
             .WithName("ImportSubscribers")
             .WithSummary("Import existing subscribers (NDJSON)")
             .WithDescription(
@@ -101,7 +101,7 @@ public static class ImportApi
         await http.Response.StartAsync(http.RequestAborted);
 
         var job = new ImportJob(
-            services.Grains, services.Time, options, inFlight, Endpoints.Actor(http, "import"), json, logs.CreateLogger("Warranty.Api.Import"));
+            services.Grains, services.Time, options, inFlight, Endpoints.Actor(http), json, logs.CreateLogger("Warranty.Api.Import"));
         if (!await job.RunAsync(http.Request.BodyReader, http.Response.BodyWriter, http.RequestAborted))
         {
             // The summary was not written: make the response visibly incomplete.

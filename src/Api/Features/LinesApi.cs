@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
+using Warranty.Api.Http.Auth;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Features;
@@ -16,16 +17,19 @@ public static class LinesApi
 
     public static IEndpointRouteBuilder MapLines(this IEndpointRouteBuilder app)
     {
-        var lines = app.MapGroup("/v1/lines").WithTags("Lines");
+        var lines = app.MapGroup("/v1/lines").WithTags("Lines").RequireAccess(Policies.Operator);
         lines.MapPost("/", Create).Problems(409);
-        lines.MapGet("/{lineId}", Get).Problems(404);
         lines.MapPatch("/{lineId}", ChangePlan).Problems(404, 409);
         lines.MapPost("/{lineId}/option", AddOption).Problems(404, 409);
-        lines.MapPost("/{lineId}/option/termination", Terminate).Problems(404, 409);
         lines.MapPost("/{lineId}/cancellation", Cancel).Problems(404, 409);
-        lines.MapGet("/{lineId}/history", History).Problems(404);
-        lines.MapGet("/{lineId}/reception", Reception).Problems(404);
-        lines.MapGet("/{lineId}/charges", Charges).WithTags("Charges").Problems(404);
+
+        // What the line's own subscriber may do too.
+        var line = app.MapGroup("/v1/lines/{lineId}").WithTags("Lines").RequireAccess(Policies.Line);
+        line.MapGet("", Get).Problems(404);
+        line.MapPost("/option/termination", Terminate).Problems(404, 409);
+        line.MapGet("/history", History).Problems(404);
+        line.MapGet("/reception", Reception).Problems(404);
+        line.MapGet("/charges", Charges).WithTags("Charges").Problems(404);
         return app;
     }
 
@@ -44,7 +48,7 @@ public static class LinesApi
             return Problems.From(read.Problem());
         }
 
-        var result = await services.Grains.GetGrain<ILineGrain>(lineId).CreateAsync(command, new EventContext(at, Endpoints.Actor(http, "operator")));
+        var result = await services.Grains.GetGrain<ILineGrain>(lineId).CreateAsync(command, new EventContext(at, Endpoints.Actor(http)));
         return result.Error is { } error ? Problems.From(error) : TypedResults.Created($"/v1/lines/{lineId}", result.Value!);
     }
 
@@ -69,7 +73,7 @@ public static class LinesApi
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).ChangePlanAsync(plan, new EventContext(at, Endpoints.Actor(http, "operator"))));
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).ChangePlanAsync(plan, new EventContext(at, Endpoints.Actor(http))));
     }
 
     public static async Task<Results<Ok<LineView>, ProblemHttpResult>> AddOption(string lineId, HttpContext http, [AsParameters] Services services)
@@ -79,7 +83,7 @@ public static class LinesApi
             return problem;
         }
 
-        var context = new EventContext(services.Reader().Now, Endpoints.Actor(http, "operator"));
+        var context = new EventContext(services.Reader().Now, Endpoints.Actor(http));
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).AddOptionAsync(context));
     }
 
@@ -94,7 +98,7 @@ public static class LinesApi
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).TerminateOptionAsync(date, new EventContext(at, Endpoints.Actor(http, "operator"))));
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).TerminateOptionAsync(date, new EventContext(at, Endpoints.Actor(http))));
     }
 
     public static async Task<Results<Ok<LineView>, ProblemHttpResult>> Cancel(string lineId, DateRequest body, HttpContext http, [AsParameters] Services services)
@@ -108,7 +112,7 @@ public static class LinesApi
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).CancelAsync(date, new EventContext(at, Endpoints.Actor(http, "operator"))));
+        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).CancelAsync(date, new EventContext(at, Endpoints.Actor(http))));
     }
 
     public static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> History(string lineId, [AsParameters] Services services)

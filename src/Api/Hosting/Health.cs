@@ -22,8 +22,8 @@ public static class Health
 
     public static WebApplication MapWarrantyHealth(this WebApplication app)
     {
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("Operations");
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag) }).WithTags("Operations");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("Operations").AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag) }).WithTags("Operations").AllowAnonymous();
         return app;
     }
 

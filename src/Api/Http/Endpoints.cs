@@ -1,6 +1,6 @@
 using Warranty.Grains.Infrastructure;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Warranty.Api.Http.Auth;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http;
@@ -15,17 +15,15 @@ public sealed class Services(IGrainFactory grains, [FromKeyedServices(RulesClock
     public RequestReader Reader() => new(Time);
 }
 
-public static partial class Endpoints
+public static class Endpoints
 {
     public static Results<Ok<T>, ProblemHttpResult> Ok<T>(Result<T> result) =>
         result.Error is { } error ? Http.Problems.From(error) : TypedResults.Ok(result.Value!);
 
-    /// <summary>
-    /// Who did it, for history. Until authentication arrives, a caller may name itself in
-    /// <c>X-Actor</c>; otherwise the role that the endpoint serves is recorded.
-    /// </summary>
-    public static string Actor(HttpContext context, string defaultRole) =>
-        context.Request.Headers["X-Actor"].ToString() is { Length: > 0 } named && ActorPattern().IsMatch(named) ? named : defaultRole;
+    /// <summary>Who did it, for history: the token's <c>sub</c>.</summary>
+    public static string Actor(HttpContext context) =>
+        TokenClaims.SubjectOf(context.User)
+        ?? throw new InvalidOperationException($"{context.Request.Method} {context.Request.Path} records history but does not require a token.");
 
     /// <summary>A 400 for a malformed line id in the path, else null.</summary>
     public static ProblemHttpResult? InvalidLineId(Services services, string lineId)
@@ -46,7 +44,4 @@ public static partial class Endpoints
 
         return builder;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_:.@-]{1,64}$")]
-    private static partial Regex ActorPattern();
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
+using Warranty.Api.Http.Auth;
 using Warranty.Grains.Infrastructure;
 
 namespace Warranty.Api.Http;
@@ -20,15 +21,20 @@ public static class HttpSetup
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
             context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(status));
             context.ProblemDetails.Extensions.Remove("traceId");
+            if (context.ProblemDetails.Extensions.TryGetValue(Problems.RetryAfterSeconds, out var seconds) && seconds is int wait)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
         services.AddExceptionHandler<ClientErrorHandler>();
+        services.AddSingleton<IdempotencyKeys.InFlight>();
         services.AddOpenApi(o => o.AddSchemaTransformer<RequestSchemas>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Warranty API";
             document.Info.Version = "v1";
             document.Info.Description = "Device warranty option (つながる端末保証): lines, devices, coverage, claims and charges. Rule IDs refer to SPEC.md.";
             return Task.CompletedTask;
-        }));
+        }).AddBearerSecurity());
         return services;
     }
 
@@ -50,10 +56,19 @@ public static class HttpSetup
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodyLimit();
+        app.UseAuthentication();
+        // After authentication (the limits are per principal), before anything costs a grain call.
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        // After authorization: a key is scoped to the principal, and a refused request does not hold it.
         app.UseIdempotencyKeys();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/reference", o => o.WithTitle("Warranty API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        app.MapGet("/", () => Results.Redirect("/reference/v1")).ExcludeFromDescription();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/reference", o => o
+                .WithTitle("Warranty API")
+                .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+                .AddPreferredSecuritySchemes(BearerOpenApi.SchemeName))
+            .AllowAnonymous();
+        app.MapGet("/", () => Results.Redirect("/reference/v1")).ExcludeFromDescription().AllowAnonymous();
         return app;
     }
 }

@@ -12,11 +12,23 @@ public static class Problems
         ErrorKind.Invalid => StatusCodes.Status400BadRequest,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.TooMany => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status422UnprocessableEntity,
     };
 
-    public static ProblemHttpResult From(WarrantyError error) =>
-        TypedResults.Problem(Create(StatusOf(error.Kind), error.Code, error.Detail, error.Rules, error.Errors));
+    /// <summary>Extension of a 429 problem: seconds until a retry may succeed, also sent as <c>Retry-After</c>.</summary>
+    public const string RetryAfterSeconds = "retryAfterSeconds";
+
+    public static ProblemHttpResult From(WarrantyError error)
+    {
+        var problem = Create(StatusOf(error.Kind), error.Code, error.Detail, error.Rules, error.Errors);
+        if (error.RetryAfterSeconds is { } seconds)
+        {
+            problem.Extensions[RetryAfterSeconds] = seconds;
+        }
+
+        return TypedResults.Problem(problem);
+    }
 
     public static ProblemDetails Create(
         int status, string code, string detail, IReadOnlyList<string>? rules = null, IReadOnlyDictionary<string, string[]>? errors = null)

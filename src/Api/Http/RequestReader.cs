@@ -88,11 +88,26 @@ public sealed partial class RequestReader(TimeProvider time)
 
     public DateOnly? OptionalDate(string field, string? value) => value is null ? null : ParseDate(field, value);
 
+    /// <summary>
+    /// Dates and timestamps outside these years are refused as malformed: no subscriber, device or claim lives
+    /// there, and the rules' date arithmetic (contract years, months ahead) must never leave DateOnly's range.
+    /// </summary>
+    public const int MinYear = 1900;
+
+    /// <inheritdoc cref="MinYear"/>
+    public const int MaxYear = 2999;
+
     private DateOnly? ParseDate(string field, string value)
     {
         if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            if (date.Year is >= MinYear and <= MaxYear)
+            {
+                return date;
+            }
+
+            Error(field, $"Must be a date from {MinYear}-01-01 to {MaxYear}-12-31.");
+            return null;
         }
 
         Error(field, "Must be a date as yyyy-MM-dd.");
@@ -111,6 +126,12 @@ public sealed partial class RequestReader(TimeProvider time)
             || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
         {
             Error(field, "Must be an ISO 8601 timestamp with an offset, e.g. 2026-04-01T10:30:00+09:00.");
+            return Now;
+        }
+
+        if (at.Year is < MinYear or > MaxYear)
+        {
+            Error(field, $"Must be a timestamp from {MinYear} to {MaxYear}.");
             return Now;
         }
 
@@ -147,7 +168,8 @@ public sealed partial class RequestReader(TimeProvider time)
             return default;
         }
 
-        if (DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+        if (DateOnly.TryParseExact(value + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+            && first.Year is >= MinYear and <= MaxYear)
         {
             return (first.Year, first.Month);
         }
@@ -156,9 +178,12 @@ public sealed partial class RequestReader(TimeProvider time)
         return default;
     }
 
+    /// <summary>API.md: a line id is 1–32 of <c>A-Z a-z 0-9 -</c>.</summary>
+    public static bool IsLineId(string? value) => value is not null && LineIdPattern().IsMatch(value);
+
     public string LineId(string field, string? value)
     {
-        if (value is null || !LineIdPattern().IsMatch(value))
+        if (!IsLineId(value))
         {
             Error(field, "A line id is 1–32 characters of A–Z, a–z, 0–9 and '-'.");
         }

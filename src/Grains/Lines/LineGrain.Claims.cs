@@ -35,8 +35,32 @@ public sealed partial class LineGrain
             return Task.FromResult<Result<QuoteView>>(NoOption());
         }
 
-        return Task.FromResult(Result<QuoteView>.Ok(ClaimRules.Quote(ClaimRules.Decide(Line, incident, JapanTime.DateOf(at)), estimatedRepairCostYen)));
+        if (TooManyRefusals() is { } limited)
+        {
+            return Task.FromResult<Result<QuoteView>>(limited);
+        }
+
+        var decision = ClaimRules.Decide(Line, incident, JapanTime.DateOf(at));
+        if (!decision.Eligible)
+        {
+            Refusals.Record(time.GetUtcNow());
+        }
+
+        return Task.FromResult(Result<QuoteView>.Ok(ClaimRules.Quote(decision, estimatedRepairCostYen)));
     }
+
+    /// <summary>Refused filings and ineligible quotes on this line, for the abuse limit (not stored).</summary>
+    private RefusalWindow Refusals => _refusals ??= new RefusalWindow(limits.Value.RefusalsPerLine, limits.Value.RefusalWindow);
+
+    private RefusalWindow? _refusals;
+
+    private WarrantyError? TooManyRefusals() =>
+        Refusals.RetryAfter(time.GetUtcNow()) is { } wait
+            ? WarrantyError.TooMany(
+                ClaimErrorCodes.TooManyRefusals,
+                $"Too many refused claims and ineligible quotes on line '{LineId}' ({limits.Value.RefusalsPerLine} in {limits.Value.RefusalWindow}); try again later.",
+                wait)
+            : null;
 
     public Task<Result<ClaimView>> FileClaimAsync(FileClaimCommand command, EventContext context) =>
         IdempotentAsync(line => line.Claims.Count > 0 ? ClaimRules.View(LineId, line.Claims[^1]) : null, () => FileClaimCoreAsync(command, context));
@@ -54,9 +78,15 @@ public sealed partial class LineGrain
             return NoOption();
         }
 
+        if (TooManyRefusals() is { } limited)
+        {
+            return limited;
+        }
+
         var decision = ClaimRules.Decide(Line, command.Incident, JapanTime.DateOf(context.At));
         if (!decision.Eligible)
         {
+            Refusals.Record(time.GetUtcNow());
             return WarrantyError.Refused(ClaimErrorCodes.ClaimRefused, "The claim cannot be accepted; see rules.", decision.Rules);
         }
 

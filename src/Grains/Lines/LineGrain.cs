@@ -36,6 +36,7 @@ public sealed partial class LineGrain(
     [FromKeyedServices(RulesClock.Key)] TimeProvider time,
     IOptions<ReceptionOptions> reception,
     IOptions<FeeOptions> fees,
+    IOptions<AbuseLimitOptions> limits,
     IFaultInjector faults,
     ILogger<LineGrain> logger) : Grain, ILineGrain
 {

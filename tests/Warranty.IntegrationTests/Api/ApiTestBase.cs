@@ -3,18 +3,28 @@ using Warranty.IntegrationTests.Infrastructure;
 
 namespace Warranty.IntegrationTests.Api;
 
-/// <summary>API tests share one host (<see cref="ApiFactory"/>); each test uses fresh line ids, TACs and IMEIs.</summary>
+/// <summary>
+/// API tests share one host (<see cref="ApiFactory"/>); each test uses fresh line ids, TACs and IMEIs.
+/// <see cref="Http"/> acts as an operator; the catalogue and stock are written as <see cref="Admin"/>,
+/// usage is fed as <see cref="Network"/>.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public abstract class ApiTestBase(ApiFactory factory)
 {
-    protected HttpClient Http { get; } = factory.CreateClient();
+    protected ApiFactory Factory { get; } = factory;
+
+    protected HttpClient Http { get; } = factory.ClientFor("operator");
+
+    protected HttpClient Admin { get; } = factory.ClientFor("admin");
+
+    protected HttpClient Network { get; } = factory.ClientFor("network");
 
     protected async Task<string> NewModelAsync(
         string kind = "android", string releaseDate = "2025-06-01", bool wifiOnly = false, bool soldInJapan = true,
         bool hasGiteki = true, bool repairableInJapan = true, bool exchangeDesignated = true)
     {
         var tac = TestData.NewTac();
-        var (status, body) = await Http.PutJsonAsync($"/v1/catalog/models/{tac}", TestData.Model(kind, releaseDate, wifiOnly, soldInJapan, hasGiteki, repairableInJapan, exchangeDesignated));
+        var (status, body) = await Admin.PutJsonAsync($"/v1/catalog/models/{tac}", TestData.Model(kind, releaseDate, wifiOnly, soldInJapan, hasGiteki, repairableInJapan, exchangeDesignated));
         Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
         return tac;
     }

@@ -43,6 +43,22 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
         Assert.Equal(["plan", "serviceStartDate", "simType", "warrantyOption"], errors.Select(e => e.Key).Order().ToArray());
     }
 
+    [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("0001-01-01")]
+    [InlineData("1899-12-31")]
+    [InlineData("3000-01-01")]
+    public async Task Dates_outside_1900_to_2999_are_malformed_not_a_server_error(string date)
+    {
+        var (_, imei, _) = await NewCoveredLineAsync();
+
+        AssertProblem(await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date={date}"), HttpStatusCode.BadRequest, "invalid_request");
+        AssertProblem(await Http.GetJsonAsync($"/v1/lines/L-none/charges?month={date[..7]}"), HttpStatusCode.BadRequest, "invalid_request");
+        var line = new { lineId = TestData.NewLineId(), plan = "giga", simType = "esim", serviceStartDate = date, warrantyOption = true, at = $"{date}T10:00:00+09:00" };
+        AssertProblem(await Http.PostJsonAsync("/v1/lines", line), HttpStatusCode.BadRequest, "invalid_request");
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date=2999-12-31")).Status);
+    }
+
     [Fact]
     public async Task Timestamps_more_than_5_minutes_ahead_are_refused_and_need_an_offset()
     {
@@ -86,17 +102,17 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
     [Fact]
     public async Task The_catalogue_validates_tacs_and_fields_and_stock_needs_a_designated_model()
     {
-        AssertProblem(await Http.PutJsonAsync("/v1/catalog/models/1234", TestData.Model()), HttpStatusCode.BadRequest, "invalid_request");
-        AssertProblem(await Http.PutJsonAsync($"/v1/catalog/models/{TestData.NewTac()}", new { maker = "A" }), HttpStatusCode.BadRequest, "invalid_request");
+        AssertProblem(await Admin.PutJsonAsync("/v1/catalog/models/1234", TestData.Model()), HttpStatusCode.BadRequest, "invalid_request");
+        AssertProblem(await Admin.PutJsonAsync($"/v1/catalog/models/{TestData.NewTac()}", new { maker = "A" }), HttpStatusCode.BadRequest, "invalid_request");
         AssertProblem(await Http.GetJsonAsync($"/v1/catalog/models/{TestData.NewTac()}"), HttpStatusCode.NotFound, "model_not_found");
-        AssertProblem(await Http.PutJsonAsync($"/v1/exchange-stock/{TestData.NewTac()}", new { quantity = 3 }), HttpStatusCode.NotFound, "model_not_found");
+        AssertProblem(await Admin.PutJsonAsync($"/v1/exchange-stock/{TestData.NewTac()}", new { quantity = 3 }), HttpStatusCode.NotFound, "model_not_found");
 
         var plain = await NewModelAsync(exchangeDesignated: false);
-        AssertProblem(await Http.PutJsonAsync($"/v1/exchange-stock/{plain}", new { quantity = 3 }), HttpStatusCode.UnprocessableEntity, "not_exchange_designated");
+        AssertProblem(await Admin.PutJsonAsync($"/v1/exchange-stock/{plain}", new { quantity = 3 }), HttpStatusCode.UnprocessableEntity, "not_exchange_designated");
 
         var designated = await NewModelAsync(kind: "windows");
-        AssertProblem(await Http.PutJsonAsync($"/v1/exchange-stock/{designated}", new { quantity = -1 }), HttpStatusCode.BadRequest, "invalid_request");
-        var (status, stock) = await Http.PutJsonAsync($"/v1/exchange-stock/{designated}", new { quantity = 5 });
+        AssertProblem(await Admin.PutJsonAsync($"/v1/exchange-stock/{designated}", new { quantity = -1 }), HttpStatusCode.BadRequest, "invalid_request");
+        var (status, stock) = await Admin.PutJsonAsync($"/v1/exchange-stock/{designated}", new { quantity = 5 });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("windows", stock.Str("kind"));
         var (_, read) = await Http.GetJsonAsync($"/v1/exchange-stock/{designated}");
@@ -107,13 +123,14 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
     }
 
     [Fact]
-    public async Task Health_and_the_openapi_document_and_reference_page_are_served()
+    public async Task Health_and_the_openapi_document_and_reference_page_are_served_without_a_token()
     {
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/health/ready")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/reference/v1")).StatusCode);
+        using var anonymous = Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/reference/v1")).StatusCode);
 
-        var (status, document) = await Http.GetJsonAsync("/openapi/v1.json");
+        var (status, document) = await anonymous.GetJsonAsync("/openapi/v1.json");
         Assert.Equal(HttpStatusCode.OK, status);
         var paths = document!["paths"]!.AsObject().Select(p => p.Key).ToHashSet();
         string[] contract =

@@ -226,8 +226,8 @@ public sealed class DevicesApiTests(ApiFactory factory) : ApiTestBase(factory)
     {
         var (lineId, imei, _) = await NewCoveredLineAsync();
 
-        var (status, _) = await Http.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at = "2026-06-12T08:00:00+09:00" });
-        await Http.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at = "2026-06-14T23:30:00Z" }); // 06-15 in Japan
+        var (status, _) = await Network.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at = "2026-06-12T08:00:00+09:00" });
+        await Network.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at = "2026-06-14T23:30:00Z" }); // 06-15 in Japan
 
         Assert.Equal(HttpStatusCode.NoContent, status);
         var (_, coverage) = await Http.GetJsonAsync($"/v1/devices/{imei}/coverage?date=2026-07-01");
@@ -241,9 +241,9 @@ public sealed class DevicesApiTests(ApiFactory factory) : ApiTestBase(factory)
     {
         var (lineId, imei, _) = await NewCoveredLineAsync();
 
-        AssertProblem(await Http.PostJsonAsync($"/v1/lines/{TestData.NewLineId()}/usage", new { imei }), HttpStatusCode.NotFound, "line_not_found");
-        AssertProblem(await Http.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei = "12345" }), HttpStatusCode.BadRequest, "invalid_imei");
-        AssertProblem(await Http.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at = "2026-06-15T12:10:00+09:00" }), HttpStatusCode.BadRequest, "timestamp_in_future");
+        AssertProblem(await Network.PostJsonAsync($"/v1/lines/{TestData.NewLineId()}/usage", new { imei }), HttpStatusCode.NotFound, "line_not_found");
+        AssertProblem(await Network.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei = "12345" }), HttpStatusCode.BadRequest, "invalid_imei");
+        AssertProblem(await Network.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at = "2026-06-15T12:10:00+09:00" }), HttpStatusCode.BadRequest, "timestamp_in_future");
     }
 
     [Fact]

@@ -164,18 +164,22 @@ public sealed class LinesApiTests(ApiFactory factory) : ApiTestBase(factory)
     }
 
     [Fact]
-    public async Task History_records_every_change_with_its_time_type_and_actor()
+    public async Task History_records_every_change_with_its_time_type_and_actor_the_tokens_sub()
     {
-        var (lineId, imei, _) = await NewCoveredLineAsync();
+        var lineId = await NewLineAsync();
+        var imei = TestData.NewImei(await NewModelAsync());
+        using var subscriber = Factory.ClientFor("subscriber", lineId);
+        Assert.Equal(HttpStatusCode.OK, (await subscriber.PutJsonAsync($"/v1/lines/{lineId}/device", TestData.Registration(imei))).Status);
         await Http.SendAsync(HttpMethod.Patch, $"/v1/lines/{lineId}", new { plan = "legacy", at = "2026-06-15T12:00:30+09:00" });
-        await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-09-30" });
+        Assert.Equal(HttpStatusCode.OK, (await subscriber.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-09-30" })).Status);
 
         var (status, history) = await Http.GetJsonAsync($"/v1/lines/{lineId}/history");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var entries = history!.AsArray();
         Assert.Equal(new string?[] { "line_created", "device_registered", "plan_changed", "option_terminated" }, entries.Select(e => e.Str("type")).ToArray());
-        Assert.Equal(new string?[] { "operator", "subscriber", "operator", "operator" }, entries.Select(e => e.Str("actor")).ToArray());
+        string operatorSub = TestTokens.Subject("operator"), subscriberSub = TestTokens.Subject("subscriber", lineId);
+        Assert.Equal(new string?[] { operatorSub, subscriberSub, operatorSub, subscriberSub }, entries.Select(e => e.Str("actor")).ToArray());
         Assert.Equal(imei, entries[1].Str("data.imei"));
         Assert.Equal("legacy", entries[2].Str("data.to"));
         Assert.Equal("2026-06-15T12:00:30+09:00", entries[2].Str("at"));

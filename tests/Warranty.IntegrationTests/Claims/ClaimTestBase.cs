@@ -61,7 +61,7 @@ public abstract class ClaimTestBase(ApiFactory factory) : ApiTestBase(factory)
 
     protected async Task RecordUsageAsync(string lineId, string imei, string at)
     {
-        var (status, body) = await Http.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at });
+        var (status, body) = await Network.PostJsonAsync($"/v1/lines/{lineId}/usage", new { imei, at });
         Assert.True(status == HttpStatusCode.NoContent, $"usage: {(int)status} {body?.ToJsonString()}");
     }
 
@@ -75,7 +75,7 @@ public abstract class ClaimTestBase(ApiFactory factory) : ApiTestBase(factory)
 
     protected async Task SetStockAsync(string tac, int quantity)
     {
-        var (status, body) = await Http.PutJsonAsync($"/v1/exchange-stock/{tac}", new { quantity });
+        var (status, body) = await Admin.PutJsonAsync($"/v1/exchange-stock/{tac}", new { quantity });
         Assert.True(status == HttpStatusCode.OK, $"stock: {(int)status} {body?.ToJsonString()}");
     }
 

@@ -19,7 +19,7 @@ public sealed class ImportApiTests(ApiFactory factory) : ApiTestBase(factory)
     private const string Ndjson = "application/x-ndjson";
 
     /// <summary>The test server's own client: no redirect handler, which would buffer a request body before sending it.</summary>
-    private readonly HttpClient _streaming = factory.Server.CreateClient();
+    private readonly HttpClient _streaming = factory.Server.CreateClient().As("admin");
 
     private static readonly JsonSerializerOptions RecordJson = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -67,7 +67,7 @@ public sealed class ImportApiTests(ApiFactory factory) : ApiTestBase(factory)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using var response = await Http.SendAsync(request);
+        using var response = await Admin.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         var mediaType = response.Content.Headers.ContentType?.MediaType;
         var events = mediaType == Ndjson
@@ -140,11 +140,11 @@ public sealed class ImportApiTests(ApiFactory factory) : ApiTestBase(factory)
             await AssertImportedAsync(s);
         }
 
-        // Created now by "import"; registered at what the subscriber did back then.
+        // Created now by the importing admin (its token's sub); registered at what the subscriber did back then.
         var history = await HistoryAsync(subscribers[5].LineId);
         Assert.Equal(2, history.Count);
-        Assert.Equal(("line_created", "import", "2026-06-15T12:00:00+09:00"), (history[0].Str("type"), history[0].Str("actor"), history[0].Str("at")));
-        Assert.Equal(("device_registered", "import", subscribers[5].RegisteredAt), (history[1].Str("type"), history[1].Str("actor"), history[1].Str("at")));
+        Assert.Equal(("line_created", TestTokens.Subject("admin"), "2026-06-15T12:00:00+09:00"), (history[0].Str("type"), history[0].Str("actor"), history[0].Str("at")));
+        Assert.Equal(("device_registered", TestTokens.Subject("admin"), subscribers[5].RegisteredAt), (history[1].Str("type"), history[1].Str("actor"), history[1].Str("at")));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Warranty.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The real HTTP pipeline (Program) with its co-hosted silo on a fresh PostgreSQL database of the
-/// test server, and the rules' clock fixed at <see cref="Now"/>.
+/// test server, the rules' clock fixed at <see cref="Now"/>, and tokens signed with
+/// <see cref="TestTokens.SigningKey"/>: <see cref="ClientFor"/> gives a client that acts as a role.
 /// </summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -28,6 +29,9 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public new async Task DisposeAsync() => await base.DisposeAsync();
 
+    /// <summary>A client that sends a token of <paramref name="role"/> (a subscriber's bound to <paramref name="lineId"/>).</summary>
+    public HttpClient ClientFor(string role, string? lineId = null) => CreateClient().As(role, lineId);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var id = $"api-{Guid.NewGuid():N}";
@@ -37,6 +41,14 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Warranty:ServiceId", id);
         builder.UseSetting("Warranty:SiloPort", TestData.FreePort().ToString());
         builder.UseSetting("Warranty:GatewayPort", TestData.FreePort().ToString());
+        builder.UseSetting("Warranty:Auth:SigningKey", TestTokens.SigningKey);
+        // Tests share one host and make many requests as the same test principals in a burst; RateLimitTests
+        // checks the limits on a host of its own with low ones.
+        foreach (var role in new[] { "Subscriber", "Operator", "Network", "Admin", "Anonymous" })
+        {
+            builder.UseSetting($"Warranty:RateLimits:{role}PerSecond", "100000");
+        }
+
         builder.UseSetting("Warranty:Reception:GigaPhone", "0120-111-111");
         builder.UseSetting("Warranty:Reception:LegacyPhone", "0120-222-222");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -5,7 +5,8 @@ namespace Warranty.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The front door as a real process (<c>src/Api</c>'s build output), for tests that kill it: durability
-/// after SIGKILL and crashes injected between protocol steps (<c>Warranty:CrashAt</c>).
+/// after SIGKILL and crashes injected between protocol steps (<c>Warranty:CrashAt</c>). It signs tokens
+/// with <see cref="TestTokens.SigningKey"/> (unless the settings say otherwise); <see cref="Http"/> acts as an admin.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
@@ -16,7 +17,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         _process = process;
         BaseAddress = baseAddress;
-        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http = ClientFor("admin");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
         process.BeginOutputReadLine();
@@ -25,7 +26,11 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>A client acting as an admin, who may call every endpoint.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>The built <c>src/Api</c> assembly these tests run (for <c>dotnet … dev-token</c>).</summary>
+    public static string ApiAssembly => BuildOutput("Api", "Warranty.Api.dll");
 
     public bool HasExited => _process.HasExited;
 
@@ -84,6 +89,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.Environment["Logging__LogLevel__Warranty.Silo"] = "Information";
         info.Environment["Warranty__SiloPort"] = TestData.FreePort().ToString();
         info.Environment["Warranty__GatewayPort"] = TestData.FreePort().ToString();
+        info.Environment["Warranty__Auth__SigningKey"] = TestTokens.SigningKey;
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;
@@ -124,6 +130,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         throw new TimeoutException($"The service was not ready within {timeout}:\n{Output}");
     }
+
+    /// <summary>A new client that sends a token of <paramref name="role"/> (a subscriber's bound to <paramref name="lineId"/>).</summary>
+    public HttpClient ClientFor(string role, string? lineId = null) =>
+        new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) }.As(role, lineId);
 
     /// <summary>SIGKILL: no shutdown code runs, exactly like a power cut or an OOM kill.</summary>
     public async Task KillAsync()

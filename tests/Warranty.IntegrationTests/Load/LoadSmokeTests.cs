@@ -62,6 +62,8 @@ public sealed class LoadSmokeTests
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        // The tool sends this token with every request (seeding writes the catalogue and usage: admin).
+        info.Environment["WARRANTY_TOKEN"] = TestTokens.Create("admin");
         using var process = Process.Start(info)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => Append(e.Data);

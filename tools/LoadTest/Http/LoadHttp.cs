@@ -2,9 +2,15 @@ using System.Net;
 
 namespace Warranty.LoadTest.Http;
 
-/// <summary>The one <see cref="HttpClient"/> a command uses: a pooled handler sized for its concurrency.</summary>
+/// <summary>
+/// The one <see cref="HttpClient"/> a command uses: a pooled handler sized for its concurrency, sending
+/// <c>Authorization: Bearer $WARRANTY_TOKEN</c> with every request when that variable is set.
+/// </summary>
 public static class LoadHttp
 {
+    /// <summary>A bearer token for the service (e.g. from <c>Warranty.Api dev-token admin</c>); seeding needs an admin's.</summary>
+    public const string TokenVariable = "WARRANTY_TOKEN";
+
     public static HttpClient Create(Uri baseAddress, int connections, TimeSpan requestTimeout)
     {
         var handler = new SocketsHttpHandler
@@ -18,13 +24,19 @@ public static class LoadHttp
             UseProxy = false,
             AllowAutoRedirect = false,
         };
-        return new HttpClient(handler, disposeHandler: true)
+        var client = new HttpClient(handler, disposeHandler: true)
         {
             BaseAddress = baseAddress,
             Timeout = requestTimeout,
             DefaultRequestVersion = HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
+        if (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } token)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.Trim());
+        }
+
+        return client;
     }
 
     /// <summary>Reads and discards a response body, so the connection goes back to the pool.</summary>

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Options;
+using Warranty.Grains.Storage;
+
+namespace Warranty.Api.Http.Auth;
+
+/// <summary>
+/// <c>Warranty:Auth</c>: how bearer tokens (JWT, HS256) are signed and checked.
+/// <list type="bullet">
+/// <item><c>SigningKey</c> (env <c>Warranty__Auth__SigningKey</c>): base64 of at least 32 random bytes. Required
+/// outside the Development environment; in Development, <c>DevelopmentKeyFile</c> is used (and created) instead.</item>
+/// <item><c>Issuer</c> (default <c>warranty</c>) and <c>Audience</c> (default <c>warranty-api</c>): what tokens must carry.</item>
+/// <item><c>DevelopmentKeyFile</c>: default <c>warranty-dev-signing-key</c> beside the default SQLite file.</item>
+/// </list>
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Warranty:Auth";
+    public const string SigningKeyEnvironmentVariable = "Warranty__Auth__SigningKey";
+
+    /// <summary>HS256 wants a key at least as long as its hash: 32 bytes.</summary>
+    public const int MinKeyBytes = 32;
+
+    public string? SigningKey { get; set; }
+
+    public string Issuer { get; set; } = "warranty";
+
+    public string Audience { get; set; } = "warranty-api";
+
+    public string DevelopmentKeyFile { get; set; } = DefaultDevelopmentKeyFile;
+
+    /// <summary>In the folder of <see cref="WarrantyStorageOptions.DefaultSqlitePath"/> (e.g. <c>~/.local/share/warranty/</c>).</summary>
+    public static string DefaultDevelopmentKeyFile { get; } =
+        Path.Combine(Path.GetDirectoryName(WarrantyStorageOptions.DefaultSqlitePath) ?? "", "warranty-dev-signing-key");
+
+    public bool HasSigningKey => !string.IsNullOrWhiteSpace(SigningKey);
+
+    /// <summary>Reads the section over the defaults.</summary>
+    public static AuthOptions From(IConfiguration configuration)
+    {
+        var options = new AuthOptions();
+        configuration.GetSection(Section).Bind(options);
+        return options;
+    }
+
+    /// <summary>What is wrong with these settings in <paramref name="environment"/>; empty when they are usable.</summary>
+    public IReadOnlyList<string> Problems(IHostEnvironment environment)
+    {
+        var problems = new List<string>();
+        if (HasSigningKey)
+        {
+            if (SigningKeys.Decode(SigningKey!) is null)
+            {
+                problems.Add(
+                    $"Warranty:Auth:SigningKey ({SigningKeyEnvironmentVariable}) must be base64 of at least {MinKeyBytes} random bytes, " +
+                    "e.g. the output of `openssl rand -base64 32`.");
+            }
+        }
+        else if (!environment.IsDevelopment())
+        {
+            problems.Add(
+                $"No token signing key is configured: set the environment variable {SigningKeyEnvironmentVariable} " +
+                $"(setting Warranty:Auth:SigningKey) to base64 of at least {MinKeyBytes} random bytes, e.g. `openssl rand -base64 32`. " +
+                $"Only the Development environment falls back to a development key file (this is '{environment.EnvironmentName}').");
+        }
+        else if (!Path.IsPathRooted(DevelopmentKeyFile))
+        {
+            problems.Add(
+                "Warranty:Auth:DevelopmentKeyFile must be an absolute path (this user has no local application data folder): " +
+                $"set it, or set {SigningKeyEnvironmentVariable}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Issuer))
+        {
+            problems.Add("Warranty:Auth:Issuer must not be empty.");
+        }
+
+        if (string.IsNullOrWhiteSpace(Audience))
+        {
+            problems.Add("Warranty:Auth:Audience must not be empty.");
+        }
+
+        return problems;
+    }
+
+    /// <summary>Checked at start (<c>ValidateOnStart</c>), so a service without a usable key never listens.</summary>
+    internal sealed class Validator(IHostEnvironment environment) : IValidateOptions<AuthOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AuthOptions options) =>
+            options.Problems(environment) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.IdentityModel.Tokens;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Api.Http.Auth;
+
+/// <summary>
+/// Answers a refused request with the contract's problem document: 401 <c>unauthorized</c> (no valid
+/// token; with the bearer challenge header), 403 <c>forbidden</c> (the token may not do this), or 404
+/// <c>device_not_found</c> for a subscriber asking about a device its line does not cover.
+/// </summary>
+internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHandler
+{
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+
+    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        if (authorizeResult.Succeeded)
+        {
+            await next(context);
+            return;
+        }
+
+        if (authorizeResult.Challenged)
+        {
+            var authentication = await context.AuthenticateAsync();
+            await context.ChallengeAsync();
+            await WriteAsync(context, Problems.Create(StatusCodes.Status401Unauthorized, Unauthorized, ChallengeDetail(authentication)));
+            return;
+        }
+
+        if (authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Handler is Policies.CoveredDeviceHandler) == true)
+        {
+            // Word for word what the endpoint says of an unregistered device.
+            await WriteAsync(context, Problems.Create(
+                StatusCodes.Status404NotFound, ErrorCodes.DeviceNotFound, $"Device {context.GetRouteValue("imei")} is not registered."));
+            return;
+        }
+
+        await context.ForbidAsync();
+        await WriteAsync(context, Problems.Create(
+            StatusCodes.Status403Forbidden, Forbidden, "This token's role (or, for a subscriber, its line) does not allow this request."));
+    }
+
+    private static string ChallengeDetail(AuthenticateResult authentication) => authentication.Failure switch
+    {
+        null => "This endpoint needs a bearer token: send 'Authorization: Bearer <token>'.",
+        SecurityTokenExpiredException => "The bearer token has expired.",
+        _ => "The bearer token is not valid for this service.",
+    };
+
+    private static Task WriteAsync(HttpContext context, Microsoft.AspNetCore.Mvc.ProblemDetails problem)
+    {
+        context.Response.StatusCode = problem.Status!.Value;
+        return Results.Problem(problem).ExecuteAsync(context);
+    }
+}

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Warranty.Api.Http;
+
+/// <summary>
+/// Abuse limits of the HTTP front door (section <c>Warranty:RateLimits</c>): a token bucket per principal
+/// (the token's <c>sub</c>; the client address before authentication), sized by role, and a bound on the
+/// requests the process works on at once. Health checks are exempt.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Warranty:RateLimits";
+
+    /// <summary>Requests per second of one subscriber token (an app or web front end acting for one line).</summary>
+    public int SubscriberPerSecond { get; set; } = 20;
+
+    /// <summary>Requests per second of one reception-centre (operator) principal.</summary>
+    public int OperatorPerSecond { get; set; } = 5_000;
+
+    /// <summary>Requests per second of one network usage-feed principal.</summary>
+    public int NetworkPerSecond { get; set; } = 5_000;
+
+    public int AdminPerSecond { get; set; } = 1_000;
+
+    /// <summary>Requests per second from one client address without a valid token (they all end in 401).</summary>
+    public int AnonymousPerSecond { get; set; } = 50;
+
+    /// <summary>A principal may send this many seconds' worth of requests at once before the rate applies.</summary>
+    public int BurstSeconds { get; set; } = 2;
+
+    /// <summary>Requests this process works on at once; more are answered 503 with Retry-After at once.</summary>
+    public int MaxConcurrentRequests { get; set; } = 4_096;
+
+    public int PerSecond(string? role) => role switch
+    {
+        "subscriber" => SubscriberPerSecond,
+        "operator" => OperatorPerSecond,
+        "network" => NetworkPerSecond,
+        "admin" => AdminPerSecond,
+        _ => AnonymousPerSecond,
+    };
+
+    public bool IsValid(out string error)
+    {
+        var rates = new[] { SubscriberPerSecond, OperatorPerSecond, NetworkPerSecond, AdminPerSecond, AnonymousPerSecond };
+        error = rates.Any(r => r <= 0) ? "Warranty:RateLimits: every …PerSecond must be above 0."
+            : BurstSeconds <= 0 ? "Warranty:RateLimits:BurstSeconds must be above 0."
+            : MaxConcurrentRequests <= 0 ? "Warranty:RateLimits:MaxConcurrentRequests must be above 0."
+            : "";
+        return error.Length == 0;
+    }
+}
+
+public static class RateLimits
+{
+    public const string RateLimited = "rate_limited";
+    public const string Overloaded = "overloaded";
+
+    public static IServiceCollection AddWarrantyRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<RateLimitOptions>()
+            .Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.IsValid(out _), "Invalid Warranty:RateLimits settings (rates, BurstSeconds and MaxConcurrentRequests must be above 0).")
+            .ValidateOnStart();
+        services.AddRateLimiter(o =>
+        {
+            o.OnRejected = OnRejectedAsync;
+            o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Exempt(context)
+                    ? RateLimitPartition.GetNoLimiter("exempt")
+                    : RateLimitPartition.GetConcurrencyLimiter("process", _ => new ConcurrencyLimiterOptions
+                    {
+                        PermitLimit = Options(context).MaxConcurrentRequests,
+                        QueueLimit = 0,
+                    })),
+                PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                {
+                    if (Exempt(context))
+                    {
+                        return RateLimitPartition.GetNoLimiter("exempt");
+                    }
+
+                    var options = Options(context);
+                    var (key, role) = PrincipalOf(context);
+                    var perSecond = options.PerSecond(role);
+                    return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+                    {
+                        TokenLimit = perSecond * options.BurstSeconds,
+                        TokensPerPeriod = Math.Max(1, perSecond / 10),
+                        ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                        QueueLimit = 0,
+                        AutoReplenishment = true,
+                    });
+                }));
+        });
+        return services;
+    }
+
+    /// <summary>The partition: the authenticated principal (role and subject), or the client address.</summary>
+    public static (string Key, string? Role) PrincipalOf(HttpContext context)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            var role = user.FindFirstValue(ClaimTypes.Role) ?? user.FindFirstValue("role");
+            var subject = user.FindFirstValue(ClaimTypes.NameIdentifier) ?? user.FindFirstValue("sub") ?? "?";
+            return ($"{role}:{subject}", role);
+        }
+
+        return ($"address:{context.Connection.RemoteIpAddress}", null);
+    }
+
+    private static bool Exempt(HttpContext context) => context.Request.Path.StartsWithSegments("/health");
+
+    private static RateLimitOptions Options(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var limited = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
+        var seconds = limited ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        var status = limited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+        var problem = Problems.Create(
+            status,
+            limited ? RateLimited : Overloaded,
+            limited
+                ? "Too many requests from this principal; retry after the time in Retry-After."
+                : "The service is at its limit of concurrent requests; retry after the time in Retry-After.");
+        context.Response.StatusCode = status;
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await Results.Problem(problem).ExecuteAsync(context);
+    }
+}
