@@ -26,19 +26,12 @@ done
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 out="bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$out"
-echo "bench: building (Release)" >&2
-dotnet build src/Api/Api.csproj -c Release -v quiet -nologo > "$out/build.log"
-dotnet build tools/LoadTest/LoadTest.csproj -c Release -v quiet -nologo >> "$out/build.log"
+source bench/lib.sh
+bench_build "$out/build.log"
 api_dll=src/Api/bin/Release/net10.0/Warranty.Api.dll
 lt=(dotnet tools/LoadTest/bin/Release/net10.0/Warranty.LoadTest.dll)
 
-# Authentication is on, as in production: one signing key for this run, and one admin token for the load tool
-# (seeding writes the catalogue, which is admin's). The benchmark is a single principal at thousands of
-# requests per second, so its role's rate limit is raised; the limiter still runs on every request.
-export Warranty__Auth__SigningKey="$(python3 -c 'import base64,os; print(base64.b64encode(os.urandom(32)).decode())')"
-export Warranty__RateLimits__AdminPerSecond=1000000
-WARRANTY_TOKEN="$(dotnet "$api_dll" dev-token admin)"
-export WARRANTY_TOKEN
+bench_auth "$api_dll"
 
 source bench/pg.sh
 pids=()
@@ -49,14 +42,6 @@ cleanup() {
 }
 trap cleanup EXIT
 pg_start
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { # wait_ready URL PATH
-  for _ in $(seq 1 300); do
-    curl -fs -o /dev/null "$1$2" && return 0
-    sleep 0.2
-  done
-  echo "bench: $1 did not become ready" >&2; return 1
-}
 field() { # field JSON-FILE PYTHON-EXPRESSION-ON-d
   python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
 }

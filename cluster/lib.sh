@@ -16,7 +16,8 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log() { echo "cluster: $*" >&2; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=../bench/lib.sh
+source "$CLUSTER_ROOT/bench/lib.sh"
 
 now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 
