@@ -13,6 +13,16 @@ namespace Warranty.Api.Http;
 /// </summary>
 public sealed class ClientErrorHandler(IProblemDetailsService problems, ILogger<ClientErrorHandler> logger) : IExceptionHandler
 {
+    /// <summary>
+    /// A silo died or the cluster is changing: the call did not reach a live silo, its silo died before it
+    /// answered (the client's response timeout), or the grain's write lost to another activation of the grain
+    /// while the cluster reassigned it (that activation is dropped and reloads). The grains finish interrupted
+    /// steps themselves; a retry (with the same Idempotency-Key, for a write) gets the right answer.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+            or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or Orleans.Storage.InconsistentStateException;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var problem = exception switch
@@ -25,13 +35,7 @@ public sealed class ClientErrorHandler(IProblemDetailsService problems, ILogger<
                 Problems.Create(415, "unsupported_media_type", "Send the body as application/json."),
             BadHttpRequestException bad =>
                 Problems.Create(400, ErrorCodes.InvalidRequest, "The request is not valid.", errors: new Dictionary<string, string[]> { ["body"] = [bad.Message] }),
-            // A silo died or the cluster is changing: the call did not reach a live silo, its silo died before it
-            // answered (the client's response timeout), or the grain's write lost to another activation of the grain
-            // while the cluster reassigned it (that activation is dropped and reloads). The grains finish interrupted
-            // steps themselves; a retry (with the same Idempotency-Key, for a write) gets the right answer.
-            SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-                or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException or Orleans.Storage.InconsistentStateException =>
-                Problems.Create(503, "unavailable", "The service is temporarily unavailable; retry shortly."),
+            _ when IsUnavailable(exception) => Problems.Create(503, "unavailable", "The service is temporarily unavailable; retry shortly."),
             _ => null,
         };
         if (problem is null)

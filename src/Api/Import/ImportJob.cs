@@ -234,7 +234,7 @@ internal sealed partial class ImportJob
             {
                 (outcome, error) = await _importer.ImportAsync(work);
             }
-            catch (Exception ex) when (ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+            catch (Exception ex) when (Http.ClientErrorHandler.IsUnavailable(ex))
             {
                 (outcome, error) = (RecordOutcome.Failed, new ImportEvent(
                     ImportEventType.Error, work.Line, work.LineId, ImportErrorCodes.Unavailable, "The service did not answer for this record; run the import again to finish it.", []));

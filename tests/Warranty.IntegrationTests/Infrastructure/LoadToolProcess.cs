@@ -116,26 +116,6 @@ public sealed class LoadToolProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>tools/LoadTest's build output, of the same configuration as these tests (as ServiceProcess finds src/Api).</summary>
-    public static string ToolPath()
-    {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory); // …/tests/Warranty.IntegrationTests/bin/<Configuration>/<tfm>/
-        var tfm = testDir.Name;
-        var configuration = testDir.Parent!.Name;
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Warranty.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"Warranty.sln not found above {testDir.FullName}.");
-        }
-
-        var path = Path.Combine(root.FullName, "tools", "LoadTest", "bin", configuration, tfm, "Warranty.LoadTest.dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"Build tools/LoadTest ({configuration}) first: `dotnet build Warranty.sln -c {configuration}` builds it.", path);
-    }
+    /// <summary>tools/LoadTest's build output, of the same configuration as these tests.</summary>
+    public static string ToolPath() => ServiceProcess.BuildOutput("tools/LoadTest", "Warranty.LoadTest.dll");
 }

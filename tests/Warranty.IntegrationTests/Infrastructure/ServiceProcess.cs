@@ -30,7 +30,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>The built <c>src/Api</c> assembly these tests run (for <c>dotnet … dev-token</c>).</summary>
-    public static string ApiAssembly => BuildOutput("Api", "Warranty.Api.dll");
+    public static string ApiAssembly => BuildOutput("src/Api", "Warranty.Api.dll");
 
     public bool HasExited => _process.HasExited;
 
@@ -75,7 +75,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private static ServiceProcess Start(string project, string assembly, IReadOnlyDictionary<string, string> settings, string[] arguments, Uri baseAddress)
     {
-        var path = BuildOutput(project, assembly);
+        var path = BuildOutput($"src/{project}", assembly);
         var info = new ProcessStartInfo("dotnet", [path, .. arguments])
         {
             RedirectStandardOutput = true,
@@ -174,8 +174,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A project's own build output (src/Api, src/Silo), of the same configuration as these tests.</summary>
-    private static string BuildOutput(string project, string assembly)
+    /// <summary>A project's own build output (<paramref name="folder"/>: src/Api, src/Silo, tools/LoadTest), of the same configuration as these tests.</summary>
+    public static string BuildOutput(string folder, string assembly)
     {
         var testDir = AppContext.BaseDirectory; // …/tests/Warranty.IntegrationTests/bin/<Configuration>/net10.0/
         var tfm = new DirectoryInfo(testDir).Name;
@@ -191,7 +191,9 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"Warranty.sln not found above {testDir}.");
         }
 
-        var path = Path.Combine(root.FullName, "src", project, "bin", configuration, tfm, assembly);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build src/{project} first (the test project references it).", path);
+        var path = Path.Combine([root.FullName, .. folder.Split('/'), "bin", configuration, tfm, assembly]);
+        return File.Exists(path)
+            ? path
+            : throw new FileNotFoundException($"Build {folder} ({configuration}) first: `dotnet build Warranty.sln -c {configuration}` builds it.", path);
     }
 }

@@ -17,7 +17,7 @@ public sealed class LoadSmokeTests
     [Fact]
     public async Task Seed_then_a_short_closed_loop_run_answers_every_request_and_writes_results_and_a_chart()
     {
-        var tool = ToolPath();
+        var tool = LoadToolProcess.ToolPath();
         await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["Warranty__Storage"] = "memory" });
         var work = Directory.CreateTempSubdirectory("warranty-load-smoke-");
         try
@@ -105,28 +105,5 @@ public sealed class LoadSmokeTests
                 return output.ToString();
             }
         }
-    }
-
-    /// <summary>tools/LoadTest's own build output, of the same configuration as these tests (as ServiceProcess finds src/Api).</summary>
-    private static string ToolPath()
-    {
-        var testDir = new DirectoryInfo(AppContext.BaseDirectory); // …/tests/Warranty.IntegrationTests/bin/<Configuration>/<tfm>/
-        var tfm = testDir.Name;
-        var configuration = testDir.Parent!.Name;
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Warranty.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"Warranty.sln not found above {testDir.FullName}.");
-        }
-
-        var path = Path.Combine(root.FullName, "tools", "LoadTest", "bin", configuration, tfm, "Warranty.LoadTest.dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"Build tools/LoadTest ({configuration}) first: `dotnet build Warranty.sln -c {configuration}` builds it.", path);
     }
 }
