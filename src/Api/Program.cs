@@ -2,6 +2,7 @@ using Warranty.Api.Features;
 using Warranty.Api.Hosting;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
+using Warranty.Grains.Hosting;
 
 if (DevTokenCommand.IsInvoked(args))
 {
@@ -9,6 +10,7 @@ if (DevTokenCommand.IsInvoked(args))
 }
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.AddShippedSettings();
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Bytes);
 builder.AddWarrantyAuth();
 builder.AddWarrantyOrleans();

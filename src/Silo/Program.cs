@@ -6,6 +6,7 @@ using Warranty.Grains.Hosting;
 // A silo alone, for a cluster of several on PostgreSQL membership (Warranty__Storage=postgres).
 // Front doors join it with Warranty__Hosting=client.
 var builder = Host.CreateApplicationBuilder(args);
+builder.Configuration.AddShippedSettings();
 builder.UseOrleans(silo => silo.AddWarranty(builder.Configuration));
 var host = builder.Build();
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Warranty.Api.Http.Auth;
@@ -10,6 +11,9 @@ namespace Warranty.Api.Http;
 
 public static class HttpSetup
 {
+    /// <summary>True: one Information line per request (method, path, status, duration). Default false.</summary>
+    public const string RequestLoggingSetting = "Warranty:RequestLogging";
+
     public static IServiceCollection AddWarrantyHttp(this IServiceCollection services)
     {
         services.TryAddSingletonTimeProvider();
@@ -27,6 +31,13 @@ public static class HttpSetup
             }
         });
         services.AddExceptionHandler<ClientErrorHandler>();
+        // Per-request lines only when Warranty:RequestLogging is true (see UseWarrantyHttp): one line each.
+        services.AddHttpLogging(o =>
+        {
+            o.LoggingFields = HttpLoggingFields.RequestMethod | HttpLoggingFields.RequestPath | HttpLoggingFields.RequestQuery
+                | HttpLoggingFields.ResponseStatusCode | HttpLoggingFields.Duration;
+            o.CombineLogs = true;
+        });
         services.AddSingleton<IdempotencyKeys.InFlight>();
         services.AddOpenApi(o => o.AddSchemaTransformer<RequestSchemas>().AddDocumentTransformer((document, _, _) =>
         {
@@ -53,6 +64,12 @@ public static class HttpSetup
 
     public static WebApplication UseWarrantyHttp(this WebApplication app)
     {
+        if (app.Configuration.GetValue<bool>(RequestLoggingSetting))
+        {
+            // Off by default: at thousands of requests per second a line per request costs CPU and fills disks.
+            app.UseHttpLogging();
+        }
+
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseBodyLimit();

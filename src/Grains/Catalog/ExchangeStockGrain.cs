@@ -67,7 +67,7 @@ public sealed class ExchangeStockGrain(
                 Quantity = state.State.Quantity - 1,
                 Taken = [.. state.State.Taken.TakeLast(RememberedShipments - 1), shipmentKey],
             });
-            logger.LogInformation("Stock of {Tac} taken for shipment {ShipmentKey}: {Quantity} left", Tac, shipmentKey, state.State.Quantity);
+            logger.LogDebug("Stock of {Tac} taken for shipment {ShipmentKey}: {Quantity} left", Tac, shipmentKey, state.State.Quantity);
         }
 
         return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));

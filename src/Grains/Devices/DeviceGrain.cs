@@ -63,7 +63,7 @@ public sealed class DeviceGrain(
 
         var previousLine = Device.LineId;
         await SaveAsync(CoveredBy(lineId, modelName, at));
-        logger.LogInformation("Device {Imei} attached to line {LineId} (previously {PreviousLineId})", Imei, lineId, previousLine);
+        logger.LogDebug("Device {Imei} attached to line {LineId} (previously {PreviousLineId})", Imei, lineId, previousLine);
         return Result<DeviceView>.Ok(View()!);
     }
 
@@ -85,7 +85,7 @@ public sealed class DeviceGrain(
         if (!ReferenceEquals(next, Device) && next != Device)
         {
             await SaveAsync(next);
-            logger.LogInformation("Device {Imei}: {Change} from line {LineId}", Imei, change.Kind, change.LineId);
+            logger.LogDebug("Device {Imei}: {Change} from line {LineId}", Imei, change.Kind, change.LineId);
         }
 
         return View();

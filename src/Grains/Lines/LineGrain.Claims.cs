@@ -109,7 +109,7 @@ public sealed partial class LineGrain
             });
             faults.Reached(FaultPoints.ClaimCommitted);
         });
-        logger.LogInformation("Claim {ClaimId} accepted for line {LineId} ({Incident})", claim.ClaimId, LineId, claim.Incident);
+        logger.LogDebug("Claim {ClaimId} accepted for line {LineId} ({Incident})", claim.ClaimId, LineId, claim.Incident);
         await DeliverOutboxAsync();
         return ClaimView(claim.ClaimId);
     }
@@ -236,7 +236,7 @@ public sealed partial class LineGrain
                         Option = line.Option! with { Device = null, ExcludedImei = claim.Imei },
                         Outbox = [.. line.Outbox, new OutboxItem(claim.Imei, new DeviceChange(DeviceChangeKind.Exclude, LineId, context.At))],
                     });
-                    logger.LogInformation("Line {LineId}: device {Imei} excluded after inspection of claim {ClaimId}", LineId, claim.Imei, claim.ClaimId);
+                    logger.LogDebug("Line {LineId}: device {Imei} excluded after inspection of claim {ClaimId}", LineId, claim.Imei, claim.ClaimId);
                 }
                 else
                 {
@@ -344,7 +344,7 @@ public sealed partial class LineGrain
                 context,
                 ClaimEntry(context, "claim_exchange_shipped", claim, new() { ["replacementImei"] = pending.Imei, ["tac"] = pending.Tac }));
             faults.Reached(FaultPoints.ShipmentCommitted);
-            logger.LogInformation("Claim {ClaimId} of line {LineId}: exchange device {Imei} shipped", claimId, LineId, pending.Imei);
+            logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} shipped", claimId, LineId, pending.Imei);
         });
         return refusal;
     }
@@ -361,7 +361,7 @@ public sealed partial class LineGrain
             context,
             ClaimEntry(context, "claim_exchange_delivered", claim, new() { ["replacementImei"] = unit.Imei, ["useNumber"] = useNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
             line => SwapCoveredDevice(line, claim.Imei, unit, context.At));
-        logger.LogInformation("Claim {ClaimId} of line {LineId}: exchange device {Imei} delivered and covered", claim.ClaimId, LineId, unit.Imei);
+        logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} delivered and covered", claim.ClaimId, LineId, unit.Imei);
         return null;
     }
 

@@ -117,7 +117,7 @@ public sealed partial class LineGrain(
             })],
         };
         await SaveAsync(line);
-        logger.LogInformation("Line {LineId} created (option: {WarrantyOption})", LineId, command.WarrantyOption);
+        logger.LogDebug("Line {LineId} created (option: {WarrantyOption})", LineId, command.WarrantyOption);
         return View();
     }
 
@@ -185,7 +185,7 @@ public sealed partial class LineGrain(
             Outbox = WithEndNotice(Line.Outbox, option, context.At),
             History = [.. Line.History, Entry(context, "option_terminated", new() { ["date"] = Date(date) })],
         });
-        logger.LogInformation("Line {LineId}: option terminated on {Date}", LineId, date);
+        logger.LogDebug("Line {LineId}: option terminated on {Date}", LineId, date);
         await DeliverOutboxAsync();
         return View();
     }
@@ -226,7 +226,7 @@ public sealed partial class LineGrain(
                 ["optionTerminatedOn"] = option?.TerminatedOn is { } end ? Date(end) : null,
             })],
         });
-        logger.LogInformation("Line {LineId} cancelled on {Date}", LineId, date);
+        logger.LogDebug("Line {LineId} cancelled on {Date}", LineId, date);
         await DeliverOutboxAsync();
         return View();
     }
@@ -322,7 +322,7 @@ public sealed partial class LineGrain(
                 })],
             });
             faults.Reached(FaultPoints.RegistrationCommitted);
-            logger.LogInformation("Line {LineId}: device {Imei} registered (replaces {OldImei})", LineId, device.Imei, old?.Imei);
+            logger.LogDebug("Line {LineId}: device {Imei} registered (replaces {OldImei})", LineId, device.Imei, old?.Imei);
         });
         await DeliverOutboxAsync();
         return refusal;
@@ -385,7 +385,7 @@ public sealed partial class LineGrain(
             History = Line.History.Skip(history).ToList(),
             ArchivedHistoryCount = Line.ArchivedHistoryCount + history,
         }, commit: false);
-        logger.LogInformation("Line {LineId}: archived {Claims} claims and {History} history entries", LineId, claims.Count, history);
+        logger.LogDebug("Line {LineId}: archived {Claims} claims and {History} history entries", LineId, claims.Count, history);
     }
 
     public Task<LineStats> GetStatsAsync() => Task.FromResult(new LineStats(
