@@ -10,14 +10,29 @@ namespace Warranty.Grains.Interfaces;
 [Alias("warranty.device")]
 public interface IDeviceGrain : IGrainWithStringKey
 {
-    /// <summary>The device, or null when it was never registered.</summary>
+    /// <summary>
+    /// The device, or null when it was never registered, or when <paramref name="visibleToLineId"/> is given and
+    /// that line does not cover it now (a subscriber sees only its own device, and cannot tell another from none).
+    /// </summary>
     [Alias("get")]
     [ReadOnly]
-    Task<DeviceView?> GetAsync();
+    Task<DeviceView?> GetAsync(string? visibleToLineId = null);
 
+    /// <summary>
+    /// Coverage on <paramref name="date"/> (the hot path: answered from this grain's memory). <c>device_not_found</c>
+    /// when never registered, or when <paramref name="visibleToLineId"/> is given and that line does not cover it now.
+    /// </summary>
     [Alias("coverage")]
     [ReadOnly]
-    Task<Result<CoverageView>> GetCoverageAsync(DateOnly date);
+    Task<Result<CoverageView>> GetCoverageAsync(DateOnly date, string? visibleToLineId = null);
+
+    /// <summary>
+    /// The covering line's coverage facts after a write (line to device only; kept in memory, not stored). The line
+    /// awaits it before answering the request that wrote, so no lookup after that answer sees older facts.
+    /// </summary>
+    [Alias("update-coverage-facts")]
+    [AlwaysInterleave]
+    Task UpdateCoverageFactsAsync(CoverageFacts facts);
 
     /// <summary>
     /// Whether <paramref name="lineId"/> could take the device at <paramref name="at"/> (REG-5),

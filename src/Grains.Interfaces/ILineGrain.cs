@@ -50,13 +50,14 @@ public interface ILineGrain : IGrainWithStringKey
     Task<Result<Done>> RecordUsageAsync(string imei, DateTimeOffset at);
 
     /// <summary>
-    /// Coverage of <paramref name="imei"/> on <paramref name="date"/> as this line sees it; called by the
-    /// device grain. Interleaves with a running request of the line (it reads the last committed state and
-    /// calls nothing): the line may itself be waiting on that device grain, and queueing would deadlock both.
+    /// What a coverage answer for <paramref name="imei"/> needs from this line, as last stored; called by the device
+    /// grain when it has none (the line sends it after every write: <see cref="IDeviceGrain.UpdateCoverageFactsAsync"/>).
+    /// Interleaves with a running request of the line (it reads the last committed state and calls nothing): the
+    /// line may itself be waiting on that device grain, and queueing would deadlock both.
     /// </summary>
-    [Alias("coverage")]
+    [Alias("coverage-facts")]
     [AlwaysInterleave]
-    Task<CoverageView> GetCoverageAsync(string imei, DateOnly date);
+    Task<CoverageFacts> GetCoverageFactsAsync(string imei);
 
     /// <summary>
     /// Whether this line covers (or is registering) <paramref name="imei"/>, and its last covered

@@ -138,3 +138,31 @@ public sealed record ChargesView(
 
 [GenerateSerializer, Immutable, Alias("warranty.device-link")]
 public sealed record DeviceLink([property: Id(0)] bool Covers, [property: Id(1)] DateOnly? LastDay);
+
+/// <summary>
+/// What a coverage answer for one device needs from the line that covers it (COV-1..7, CLM-1, CLM-3), as of the
+/// line's last stored state: the line sends it to the device grain after each write and on the device's request,
+/// so the device answers lookups without asking the line. <see cref="CoveredImei"/> null: the option covers no
+/// device (or there is no option: <see cref="HasOption"/> false).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("warranty.coverage-facts")]
+public sealed record CoverageFacts(
+    [property: Id(0)] string LineId,
+    [property: Id(1)] bool HasOption,
+    [property: Id(2)] DateOnly CoverageStartDate,
+    [property: Id(3)] DateOnly? TerminatedOn,
+    [property: Id(4)] string? ExcludedImei,
+    [property: Id(5)] string? CoveredImei,
+    [property: Id(6)] DeviceKind Kind,
+    [property: Id(7)] DateOnly ReleaseDate,
+    [property: Id(8)] DateTimeOffset RegisteredAt,
+    [property: Id(9)] IReadOnlyList<ClaimYearCount> ClaimYears,
+    [property: Id(10)] IReadOnlyList<DateSpan> Usage);
+
+/// <summary>Claims counted toward CLM-1 in the contract year starting <paramref name="Start"/>, and the exchanges among them.</summary>
+[GenerateSerializer, Immutable, Alias("warranty.claim-year-count")]
+public readonly record struct ClaimYearCount([property: Id(0)] DateOnly Start, [property: Id(1)] int Claims, [property: Id(2)] int Exchanges);
+
+/// <summary>Consecutive dates, both ends included.</summary>
+[GenerateSerializer, Immutable, Alias("warranty.date-span")]
+public readonly record struct DateSpan([property: Id(0)] DateOnly From, [property: Id(1)] DateOnly To);

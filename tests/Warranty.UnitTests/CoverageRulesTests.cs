@@ -11,8 +11,17 @@ public class CoverageRulesTests
     private static LineState Line(DeviceKind kind = DeviceKind.Android, DateOnly? terminatedOn = null, DateTimeOffset? registeredAt = null) =>
         TestData.LineWithDevice(Start, TestData.Device(kind: kind, releaseDate: Release, registeredAt: registeredAt), terminatedOn);
 
-    private static CoverageView Evaluate(LineState line, DateOnly date, ClaimCounts? counts = null) =>
-        CoverageRules.Evaluate(line, TestData.ImeiA, date, counts ?? ClaimCounts.None);
+    /// <summary>Coverage of device A on <paramref name="date"/>, with <paramref name="counts"/> claims in that date's contract year.</summary>
+    private static CoverageView Evaluate(LineState line, DateOnly date, ClaimCounts? counts = null)
+    {
+        var facts = CoverageRules.FactsOf(line, TestData.ImeiA);
+        if (counts is { } c && line.Option is { } option)
+        {
+            facts = facts with { ClaimYears = [new ClaimYearCount(ContractYear.Containing(option.CoverageStartDate, date).Start, c.Claims, c.Exchanges)] };
+        }
+
+        return CoverageRules.Evaluate(facts, TestData.ImeiA, date);
+    }
 
     // --- COV-2 ---
 
@@ -150,8 +159,8 @@ public class CoverageRulesTests
     {
         var line = TestData.LineWithDevice(Start, TestData.Device(imei: TestData.ImeiB, releaseDate: Release));
 
-        var other = CoverageRules.Evaluate(line, TestData.ImeiA, new DateOnly(2026, 3, 1), ClaimCounts.None);
-        var current = CoverageRules.Evaluate(line, TestData.ImeiB, new DateOnly(2026, 3, 1), ClaimCounts.None);
+        var other = CoverageRules.Evaluate(line, TestData.ImeiA, new DateOnly(2026, 3, 1));
+        var current = CoverageRules.Evaluate(line, TestData.ImeiB, new DateOnly(2026, 3, 1));
 
         Assert.False(other.Covered);
         Assert.Equal(["REG-1"], other.Rules);

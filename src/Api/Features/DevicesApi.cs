@@ -62,7 +62,7 @@ public static class DevicesApi
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).RegisterDeviceAsync(new RegisterDeviceCommand(imei, declarations), context));
     }
 
-    public static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Get(string imei, [AsParameters] Services services)
+    public static async Task<Results<Ok<DeviceView>, ProblemHttpResult>> Get(string imei, HttpContext http, [AsParameters] Services services)
     {
         var read = services.Reader();
         read.Imei("imei", imei);
@@ -71,12 +71,12 @@ public static class DevicesApi
             return Problems.From(read.Problem());
         }
 
-        return await services.Grains.GetGrain<IDeviceGrain>(imei).GetAsync() is { } device
+        return await services.Grains.GetGrain<IDeviceGrain>(imei).GetAsync(Policies.DeviceScope(http)) is { } device
             ? TypedResults.Ok(device)
             : Problems.From(WarrantyError.NotFound(ErrorCodes.DeviceNotFound, $"Device {imei} is not registered."));
     }
 
-    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> Coverage(string imei, string? date, [AsParameters] Services services)
+    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> Coverage(string imei, string? date, HttpContext http, [AsParameters] Services services)
     {
         var read = services.Reader();
         read.Imei("imei", imei);
@@ -86,7 +86,7 @@ public static class DevicesApi
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<IDeviceGrain>(imei).GetCoverageAsync(on));
+        return Endpoints.Ok(await services.Grains.GetGrain<IDeviceGrain>(imei).GetCoverageAsync(on, Policies.DeviceScope(http)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Usage(string lineId, UsageRequest body, [AsParameters] Services services)

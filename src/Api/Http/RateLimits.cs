@@ -86,23 +86,35 @@ public static class RateLimits
                     var options = Options(context);
                     var (key, role) = PrincipalOf(context);
                     var perSecond = options.PerSecond(role);
-                    return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = perSecond * options.BurstSeconds,
-                        TokensPerPeriod = Math.Max(1, perSecond / 10),
-                        ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-                        QueueLimit = 0,
-                        AutoReplenishment = true,
-                    });
+                    return RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(perSecond, options.BurstSeconds));
                 }));
         });
         return services;
     }
 
+    /// <summary>
+    /// <paramref name="perSecond"/> tokens a second, refilled every 100 ms (every 1/<paramref name="perSecond"/> s below
+    /// 10 a second, so a rate of 2 is 2 and not the 1-token-per-100-ms minimum, 10), up to
+    /// <paramref name="burstSeconds"/> seconds' worth.
+    /// </summary>
+    public static TokenBucketRateLimiterOptions Bucket(int perSecond, int burstSeconds) => new()
+    {
+        TokenLimit = perSecond * burstSeconds,
+        TokensPerPeriod = perSecond >= 10 ? perSecond / 10 : 1,
+        ReplenishmentPeriod = perSecond >= 10 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1.0 / perSecond),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    };
+
     /// <summary>The partition: the authenticated principal (role and subject), or the client address.</summary>
     public static (string Key, string? Role) PrincipalOf(HttpContext context)
     {
         var user = context.User;
+        if (user.Identity is Auth.PrincipalIdentity known)
+        {
+            return (known.RateLimitKey, known.Role);
+        }
+
         if (user.Identity?.IsAuthenticated == true)
         {
             var role = user.FindFirstValue(ClaimTypes.Role) ?? user.FindFirstValue("role");

@@ -20,26 +20,68 @@ public sealed class DeviceGrain(
 
     private string Imei => this.GetPrimaryKeyString();
 
-    public Task<DeviceView?> GetAsync() => Task.FromResult(View());
+    /// <summary>
+    /// The covering line's coverage facts, as it last sent them (or as fetched when none were sent since this
+    /// activation began). Not stored: derived from the line, which sends them again after each of its writes.
+    /// </summary>
+    private CoverageFacts? _facts;
 
-    public async Task<Result<CoverageView>> GetCoverageAsync(DateOnly date)
+    /// <summary>Counts the facts received from the line, so a fetch that a newer update overtook is dropped.</summary>
+    private long _factsReceived;
+
+    public Task<DeviceView?> GetAsync(string? visibleToLineId = null) =>
+        Task.FromResult(VisibleTo(visibleToLineId) ? View() : null);
+
+    public Task<Result<CoverageView>> GetCoverageAsync(DateOnly date, string? visibleToLineId = null)
     {
-        if (!Device.Exists)
+        if (!Device.Exists || !VisibleTo(visibleToLineId))
         {
-            return WarrantyError.NotFound(ErrorCodes.DeviceNotFound, $"Device {Imei} is not registered.");
+            return Task.FromResult<Result<CoverageView>>(WarrantyError.NotFound(ErrorCodes.DeviceNotFound, $"Device {Imei} is not registered."));
         }
 
-        return Result<CoverageView>.Ok(Device.Status switch
+        return Device.Status switch
         {
-            DeviceStatus.Covered => await GrainFactory.GetGrain<ILineGrain>(Device.LineId!).GetCoverageAsync(Imei, date),
+            DeviceStatus.Covered when _facts is { } facts && facts.LineId == Device.LineId =>
+                Task.FromResult(Result<CoverageView>.Ok(CoverageRules.Evaluate(facts, Imei, date))),
+            DeviceStatus.Covered => CoverageFromLineAsync(date),
             // CLM-8: found modified at inspection.
-            DeviceStatus.Excluded => CoverageRules.NotCovered(Imei, date, null, "CLM-8"),
+            DeviceStatus.Excluded => Task.FromResult(Result<CoverageView>.Ok(CoverageRules.NotCovered(Imei, date, null, "CLM-8"))),
             // CLM-9: exchanged; the exchange device is covered instead.
-            DeviceStatus.Replaced => CoverageRules.NotCovered(Imei, date, null, "CLM-9"),
+            DeviceStatus.Replaced => Task.FromResult(Result<CoverageView>.Ok(CoverageRules.NotCovered(Imei, date, null, "CLM-9"))),
             // REG-4: corrected to another device.
-            _ => CoverageRules.NotCovered(Imei, date, null, "REG-4"),
-        });
+            _ => Task.FromResult(Result<CoverageView>.Ok(CoverageRules.NotCovered(Imei, date, null, "REG-4"))),
+        };
     }
+
+    /// <summary>The first lookup since activation (or since the device moved to another line) asks the line once.</summary>
+    private async Task<Result<CoverageView>> CoverageFromLineAsync(DateOnly date)
+    {
+        var lineId = Device.LineId!;
+        var received = _factsReceived;
+        var facts = await GrainFactory.GetGrain<ILineGrain>(lineId).GetCoverageFactsAsync(Imei);
+        if (received == _factsReceived && Device.LineId == lineId)
+        {
+            _facts = facts;
+        }
+
+        return Result<CoverageView>.Ok(CoverageRules.Evaluate(facts, Imei, date));
+    }
+
+    public Task UpdateCoverageFactsAsync(CoverageFacts facts)
+    {
+        _facts = facts;
+        _factsReceived++;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Staff see every device (<paramref name="lineId"/> null); a subscriber's line only the device it covers now.</summary>
+    private bool VisibleTo(string? lineId) => lineId is null || (Device.Exists && CurrentStatus == DeviceStatus.Covered && Device.LineId == lineId);
+
+    /// <summary>The status as of today: a covered device whose option ended (COV-7) is released after its last day.</summary>
+    private DeviceStatus CurrentStatus =>
+        Device.Status == DeviceStatus.Covered && Device.CoveredUntil is { } until && JapanTime.Today(time) > until
+            ? DeviceStatus.Released
+            : Device.Status;
 
     public async Task<Result<DeviceView?>> CheckAttachableAsync(string lineId, DateTimeOffset at) =>
         await HeldElsewhereAsync(lineId, at) is { } refusal ? refusal : Result<DeviceView?>.Ok(View());
@@ -189,9 +231,7 @@ public sealed class DeviceGrain(
             return null;
         }
 
-        var status = Device.Status == DeviceStatus.Covered && Device.CoveredUntil is { } until && JapanTime.Today(time) > until
-            ? DeviceStatus.Released
-            : Device.Status;
+        var status = CurrentStatus;
         return new DeviceView(
             Imei,
             Device.Tac,

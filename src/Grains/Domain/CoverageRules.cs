@@ -9,9 +9,12 @@ public static class CoverageRules
     public static DateOnly NaturalFailureCoveredUntil(DateOnly releaseDate) => releaseDate.AddMonths(Terms.NaturalFailureMonths);
 
     /// <summary>Claims and exchanges counted in the contract year containing <paramref name="date"/>.</summary>
-    public static ContractYearView ContractYearOn(OptionState option, DateOnly date, ClaimCounts counts)
+    public static ContractYearView ContractYearOn(OptionState option, DateOnly date, ClaimCounts counts) =>
+        ContractYearOn(option.CoverageStartDate, date, counts);
+
+    private static ContractYearView ContractYearOn(DateOnly coverageStartDate, DateOnly date, ClaimCounts counts)
     {
-        var year = ContractYear.Containing(option.CoverageStartDate, date);
+        var year = ContractYear.Containing(coverageStartDate, date);
         var remaining = Math.Max(0, Terms.ClaimsPerContractYear - counts.Claims);
         return new ContractYearView(
             year.Start,
@@ -30,60 +33,108 @@ public static class CoverageRules
     /// <c>covered</c>: the device is the option's covered device, coverage has started (COV-4)
     /// and not ended (COV-7). Claim-time checks (COV-5, CLM-1) are only reported.
     /// </summary>
-    public static CoverageView Evaluate(LineState line, string imei, DateOnly date) =>
-        Evaluate(line, imei, date, line.Option is { } option
-            ? ClaimRules.Counts(line.Claims, ContractYear.Containing(option.CoverageStartDate, date).Start)
-            : ClaimCounts.None);
+    public static CoverageView Evaluate(LineState line, string imei, DateOnly date) => Evaluate(FactsOf(line, imei), imei, date);
 
-    /// <summary>As <see cref="Evaluate(LineState, string, DateOnly)"/>, with the contract year's claim counts given.</summary>
-    public static CoverageView Evaluate(LineState line, string imei, DateOnly date, ClaimCounts counts)
+    /// <summary>
+    /// As <see cref="Evaluate(LineState, string, DateOnly)"/>, from the facts the line keeps its covered device
+    /// up to date with (<see cref="FactsOf"/>): a device grain answers with this, the same rules on the same facts.
+    /// </summary>
+    public static CoverageView Evaluate(CoverageFacts facts, string imei, DateOnly date)
     {
-        var option = line.Option;
-        var device = option?.Device;
-        if (option is null || device is null || device.Imei != imei)
+        if (!facts.HasOption || facts.CoveredImei != imei)
         {
-            return NotCovered(imei, date, line.LineId, option?.ExcludedImei == imei ? "CLM-8" : "REG-1");
+            return NotCovered(imei, date, facts.LineId, facts.HasOption && facts.ExcludedImei == imei ? "CLM-8" : "REG-1");
         }
 
-        var rules = new List<string>();
-        if (date < option.CoverageStartDate)
+        var rules = new List<string>(2);
+        if (date < facts.CoverageStartDate)
         {
             rules.Add("COV-4");
         }
 
-        if (date < JapanTime.DateOf(device.RegisteredAt))
+        if (date < JapanTime.DateOf(facts.RegisteredAt))
         {
             rules.Add("REG-1");
         }
 
-        if (option.TerminatedOn is { } end && date > end)
+        if (facts.TerminatedOn is { } end && date > end)
         {
             rules.Add("COV-7");
         }
 
         var covered = rules.Count == 0;
-        var until = NaturalFailureCoveredUntil(device.ReleaseDate);
+        var until = NaturalFailureCoveredUntil(facts.ReleaseDate);
         var naturalFailure = covered && date <= until;
         if (covered && !naturalFailure)
         {
             rules.Add("COV-2");
         }
 
-        var year = ContractYearOn(option, date, counts);
-        var exchange = covered && ExchangeableKind(device.Kind) && year.ClaimsRemaining > 0;
+        var year = ContractYearOn(facts.CoverageStartDate, date, CountsIn(facts, date));
+        var exchange = covered && ExchangeableKind(facts.Kind) && year.ClaimsRemaining > 0;
         return new CoverageView(
             imei,
             date,
             covered,
-            line.LineId,
+            facts.LineId,
             BreakageCovered: covered,
             NaturalFailureCovered: naturalFailure,
             NaturalFailureCoveredUntil: until,
-            LastUsageDate: UsageRules.LastUsageOnOrBefore(line.Usage, imei, date),
+            LastUsageDate: UsageRules.LastUsageOnOrBefore(facts.Usage, date),
             ClaimsRemaining: year.ClaimsRemaining,
             ExchangeAvailable: exchange,
             NextExchangeFeeYen: exchange ? year.NextExchangeFeeYen : null,
-            Rules: rules);
+            Rules: rules.Count == 0 ? [] : rules);
+    }
+
+    /// <summary>What <see cref="Evaluate(CoverageFacts, string, DateOnly)"/> needs of <paramref name="line"/> for <paramref name="imei"/>.</summary>
+    public static CoverageFacts FactsOf(LineState line, string? imei)
+    {
+        var option = line.Option;
+        var device = option?.Device;
+        var years = option is null || line.Claims.Count == 0
+            ? []
+            : line.Claims.Where(c => c.CountsTowardLimit)
+                .GroupBy(c => c.ContractYearStart)
+                .Select(g => new ClaimYearCount(g.Key, g.Count(), g.Count(c => c.Service == ClaimService.Exchange)))
+                .ToArray();
+        var usage = imei is null
+            ? []
+            : line.Usage.FirstOrDefault(u => u.Imei == imei)?.Runs.Select(r => new DateSpan(r.From, r.To)).ToArray() ?? [];
+        return new CoverageFacts(
+            line.LineId,
+            option is not null,
+            option?.CoverageStartDate ?? default,
+            option?.TerminatedOn,
+            option?.ExcludedImei,
+            device?.Imei,
+            device?.Kind ?? default,
+            device?.ReleaseDate ?? default,
+            device?.RegisteredAt ?? default,
+            years,
+            usage);
+    }
+
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> give the same answers (their lists compared by content).</summary>
+    public static bool SameFacts(CoverageFacts a, CoverageFacts b) =>
+        a.LineId == b.LineId && a.HasOption == b.HasOption && a.CoverageStartDate == b.CoverageStartDate
+        && a.TerminatedOn == b.TerminatedOn && a.ExcludedImei == b.ExcludedImei && a.CoveredImei == b.CoveredImei
+        && a.Kind == b.Kind && a.ReleaseDate == b.ReleaseDate && a.RegisteredAt == b.RegisteredAt
+        && a.ClaimYears.SequenceEqual(b.ClaimYears)
+        && a.Usage.SequenceEqual(b.Usage);
+
+    private static ClaimCounts CountsIn(CoverageFacts facts, DateOnly date)
+    {
+        var start = ContractYear.Containing(facts.CoverageStartDate, date).Start;
+        foreach (var year in facts.ClaimYears)
+        {
+            if (year.Start == start)
+            {
+                return new ClaimCounts(year.Claims, year.Exchanges);
+            }
+        }
+
+        return ClaimCounts.None;
     }
 
     public static CoverageView NotCovered(string imei, DateOnly date, string? lineId, params string[] rules) =>

@@ -1,3 +1,5 @@
+using Warranty.Grains.Interfaces;
+
 namespace Warranty.Grains.Domain;
 
 /// <summary>COV-5: the usage observations a line keeps, and the check a claim makes of them.</summary>
@@ -58,11 +60,11 @@ public static class UsageRules
         return [updated, .. others.Where(kept.Contains)];
     }
 
-    /// <summary>The last Japan date on or before <paramref name="date"/> on which the device was seen.</summary>
-    public static DateOnly? LastUsageOnOrBefore(IReadOnlyList<UsageRecord> usage, string imei, DateOnly date)
+    /// <summary>The last Japan date on or before <paramref name="date"/> within <paramref name="runs"/> (the dates a device was seen), if any.</summary>
+    public static DateOnly? LastUsageOnOrBefore(IReadOnlyList<DateSpan> runs, DateOnly date)
     {
         DateOnly? last = null;
-        foreach (var run in usage.FirstOrDefault(u => u.Imei == imei)?.Runs ?? [])
+        foreach (var run in runs)
         {
             if (run.From <= date)
             {
@@ -76,6 +78,9 @@ public static class UsageRules
 
         return last;
     }
+
+    public static DateOnly? LastUsageOnOrBefore(IReadOnlyList<UsageRecord> usage, string imei, DateOnly date) =>
+        LastUsageOnOrBefore(usage.FirstOrDefault(u => u.Imei == imei)?.Runs.Select(r => new DateSpan(r.From, r.To)).ToArray() ?? [], date);
 
     /// <summary>COV-5: the device communicated with this line's SIM on a date in [claim date − 90, claim date].</summary>
     public static bool UsedRecently(IReadOnlyList<UsageRecord> usage, string imei, DateOnly claimDate) =>

@@ -508,8 +508,7 @@ public sealed partial class LineGrain(
         return Result<Done>.Ok(Done.Instance);
     }
 
-    public Task<CoverageView> GetCoverageAsync(string imei, DateOnly date) =>
-        Task.FromResult(CoverageRules.Evaluate(_committed, imei, date));
+    public Task<CoverageFacts> GetCoverageFactsAsync(string imei) => Task.FromResult(CoverageRules.FactsOf(_committed, imei));
 
     /// <remarks>
     /// Interleaves with a running request: it only reads, and it is called by device grains that
@@ -606,10 +605,38 @@ public sealed partial class LineGrain(
             line = line with { Idempotency = Idempotency.Upsert(line.Idempotency, record, time.GetUtcNow()) };
         }
 
+        var before = _committed;
         await state.WriteAsync(line);
         _committed = line;
         _outboxClearUnsaved = false;
+        await SendCoverageFactsAsync(before.Option?.Device?.Imei, line.Option?.Device?.Imei);
     }
+
+    /// <summary>The coverage facts last sent to each device grain by this activation, and those not delivered.</summary>
+    private readonly Dictionary<string, CoverageFacts> _factsSent = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sends the devices covered before and after a write the facts their lookups answer from, before the write's
+    /// request is answered: a lookup after that answer sees this write. The device keeps them in memory only.
+    /// </summary>
+    private async Task SendCoverageFactsAsync(string? before, string? after)
+    {
+        foreach (var imei in _factsSent.Keys.Concat([before, after]).OfType<string>().Distinct().ToList())
+        {
+            var facts = CoverageRules.FactsOf(_committed, imei);
+            if (_factsSent.TryGetValue(imei, out var sent) && CoverageRules.SameFacts(sent, facts))
+            {
+                continue;
+            }
+
+            // Until delivered, the entry is a placeholder that never equals the facts: the next write sends again.
+            _factsSent[imei] = Undelivered;
+            await GrainFactory.GetGrain<IDeviceGrain>(imei).UpdateCoverageFactsAsync(facts);
+            _factsSent[imei] = facts;
+        }
+    }
+
+    private static readonly CoverageFacts Undelivered = new("", false, default, null, null, null, default, default, default, [], []);
 
     private Result<LineView> View() => Result<LineView>.Ok(LineViews.Of(Line, Today));
 

@@ -11,7 +11,8 @@ public sealed class ClusterClientTests
     public async Task A_front_door_in_client_mode_serves_the_api_from_a_standalone_silo()
     {
         var settings = await Deployments.PostgresAsync("cluster");
-        await using var silo = await ServiceProcess.StartSiloAsync(settings);
+        // The grains' per-event lines are Debug (appsettings.json): turned on here to see where the device grain ran.
+        await using var silo = await ServiceProcess.StartSiloAsync(settings.With("Logging__LogLevel__Warranty.Grains", "Debug"));
         await using var api = await ServiceProcess.StartAsync(settings
             .With("Warranty__Hosting", "client")
             .With("Warranty__SiloPort", TestData.FreePort().ToString()));

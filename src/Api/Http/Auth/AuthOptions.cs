@@ -28,6 +28,9 @@ public sealed class AuthOptions
 
     public string DevelopmentKeyFile { get; set; } = DefaultDevelopmentKeyFile;
 
+    /// <summary>How many distinct valid tokens are remembered after their first validation (see <see cref="CachingTokenHandler"/>).</summary>
+    public int TokenCacheSize { get; set; } = 100_000;
+
     /// <summary>In the folder of <see cref="WarrantyStorageOptions.DefaultSqlitePath"/> (e.g. <c>~/.local/share/warranty/</c>).</summary>
     public static string DefaultDevelopmentKeyFile { get; } =
         Path.Combine(Path.GetDirectoryName(WarrantyStorageOptions.DefaultSqlitePath) ?? "", "warranty-dev-signing-key");
@@ -77,6 +80,11 @@ public sealed class AuthOptions
         if (string.IsNullOrWhiteSpace(Audience))
         {
             problems.Add("Warranty:Auth:Audience must not be empty.");
+        }
+
+        if (TokenCacheSize <= 0)
+        {
+            problems.Add("Warranty:Auth:TokenCacheSize must be above 0.");
         }
 
         return problems;

@@ -44,7 +44,6 @@ public static class AuthSetup
             .ValidateOnStart();
 
         services.AddAuthorizationBuilder().AddWarrantyPolicies();
-        services.AddSingleton<IAuthorizationHandler, Policies.CoveredDeviceHandler>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
         return builder;
     }
@@ -84,6 +83,8 @@ public static class AuthSetup
             RoleClaimType = TokenClaims.Role,
         };
         jwt.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject };
+        jwt.TokenHandlers.Clear();
+        jwt.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System, options.TokenCacheSize));
     }
 
     /// <summary>The <c>sub</c> names the actor in history and scopes Idempotency-Keys: it must be there, short and printable.</summary>

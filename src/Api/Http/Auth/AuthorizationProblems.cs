@@ -8,8 +8,8 @@ namespace Warranty.Api.Http.Auth;
 
 /// <summary>
 /// Answers a refused request with the contract's problem document: 401 <c>unauthorized</c> (no valid
-/// token; with the bearer challenge header), 403 <c>forbidden</c> (the token may not do this), or 404
-/// <c>device_not_found</c> for a subscriber asking about a device its line does not cover.
+/// token; with the bearer challenge header), or 403 <c>forbidden</c> (the token may not do this).
+/// (A subscriber asking about a device its line does not cover gets the device's own 404: see <see cref="Policies.DeviceScope"/>.)
 /// </summary>
 internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHandler
 {
@@ -29,14 +29,6 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
             var authentication = await context.AuthenticateAsync();
             await context.ChallengeAsync();
             await WriteAsync(context, Problems.Create(StatusCodes.Status401Unauthorized, Unauthorized, ChallengeDetail(authentication)));
-            return;
-        }
-
-        if (authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Handler is Policies.CoveredDeviceHandler) == true)
-        {
-            // Word for word what the endpoint says of an unregistered device.
-            await WriteAsync(context, Problems.Create(
-                StatusCodes.Status404NotFound, ErrorCodes.DeviceNotFound, $"Device {context.GetRouteValue("imei")} is not registered."));
             return;
         }
 

@@ -109,43 +109,28 @@ public static class Policies
         }
     }
 
-    internal sealed class CoveredDeviceRequirement : IAuthorizationRequirement;
-
     /// <summary>
-    /// Staff, or the subscriber whose line covers the route's device: the device grain knows its line.
-    /// Any other device is hidden (<see cref="AuthorizationProblems"/> answers 404 as for an unknown one),
-    /// so a subscriber cannot learn which IMEIs are registered. A malformed IMEI is let through: the
-    /// endpoint answers 400, which tells nothing either.
+    /// Staff, or a subscriber bound to a line. Which devices that subscriber sees is decided with the device's own
+    /// state, in the same grain call that answers (<see cref="DeviceScope"/>): only the device its line covers now;
+    /// any other is 404 <c>device_not_found</c>, word for word as an unregistered one, so a subscriber cannot learn
+    /// which IMEIs are registered. Checking in the grain costs no extra call and cannot race a change of cover.
     /// </summary>
-    internal sealed class CoveredDeviceHandler(IGrainFactory grains) : AuthorizationHandler<CoveredDeviceRequirement>
+    private sealed class CoveredDeviceRequirement : AuthorizationHandler<CoveredDeviceRequirement>, IAuthorizationRequirement
     {
-        protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, CoveredDeviceRequirement requirement)
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, CoveredDeviceRequirement requirement)
         {
-            if (IsStaff(context.User))
-            {
-                context.Succeed(requirement);
-                return;
-            }
-
-            if (!context.User.IsInRole(Roles.Subscriber) || TokenClaims.LineIdOf(context.User) is not { } own || context.Resource is not HttpContext http)
-            {
-                return;
-            }
-
-            if (http.GetRouteValue("imei") is not string imei || !Grains.Domain.Imei.IsValid(imei))
-            {
-                context.Succeed(requirement);
-                return;
-            }
-
-            if (await grains.GetGrain<IDeviceGrain>(imei).GetAsync() is { } device && device.CoveredByLineId == own)
+            if (IsStaff(context.User) || (context.User.IsInRole(Roles.Subscriber) && TokenClaims.LineIdOf(context.User) is not null))
             {
                 context.Succeed(requirement);
             }
-            else
-            {
-                context.Fail(new AuthorizationFailureReason(this, "The device is not the one the subscriber's line covers."));
-            }
+
+            return Task.CompletedTask;
         }
     }
+
+    /// <summary>
+    /// For the <see cref="Device"/> policy: the line whose covered device is the only one this principal may see,
+    /// or null for staff (every device). The device grain applies it.
+    /// </summary>
+    public static string? DeviceScope(HttpContext http) => IsStaff(http.User) ? null : TokenClaims.LineIdOf(http.User);
 }
