@@ -16,6 +16,22 @@ bench_build() { # bench_build LOG: the service and the load tool, Release
   dotnet build tools/LoadTest/LoadTest.csproj -c Release -v quiet -nologo >> "$1"
 }
 
+bench_build_sqlpeer() { # bench_build_sqlpeer LOG: the stateless SQL peer of bench/run.sh (bench/sqlpeer), Release
+  dotnet build bench/sqlpeer/SqlPeer.csproj -c Release -v quiet -nologo >> "$1"
+}
+
+bench_wrk() { # bench_wrk: makes sure wrk (the independent HTTP driver of bench/run.sh) is installed
+  command -v wrk > /dev/null && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bench: wrk is not installed; as root: apt-get install -y wrk" >&2
+    return 1
+  fi
+  echo "bench: installing wrk (apt-get)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -q > /dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk > /dev/null
+  command -v wrk > /dev/null
+}
+
 bench_auth() { # bench_auth API_DLL
   # Authentication is on, as in production: one signing key for the run, and one admin token for the load tool
   # and curl (seeding and imports write the catalogue, which is admin's). A benchmark is a single principal at
