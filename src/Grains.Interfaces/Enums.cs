@@ -131,7 +131,10 @@ public enum DeviceChangeKind
     /// <summary>The option ends: coverage runs to the end of the date (COV-7).</summary>
     EndCoverage = 1,
 
-    /// <summary>A claim was filed for the device.</summary>
+    /// <summary>
+    /// Claims of the device that the line no longer keeps (archived): the device stores their references. (Also what
+    /// a line of an earlier version sent for each filing.)
+    /// </summary>
     AddClaim = 2,
 
     /// <summary>The device was exchanged or replaced by the maker (CLM-6, CLM-9).</summary>

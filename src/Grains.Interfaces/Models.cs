@@ -143,7 +143,8 @@ public sealed record DeviceLink([property: Id(0)] bool Covers, [property: Id(1)]
 /// What a coverage answer for one device needs from the line that covers it (COV-1..7, CLM-1, CLM-3), as of the
 /// line's last stored state: the line sends it to the device grain after each write and on the device's request,
 /// so the device answers lookups without asking the line. <see cref="CoveredImei"/> null: the option covers no
-/// device (or there is no option: <see cref="HasOption"/> false).
+/// device (or there is no option: <see cref="HasOption"/> false). <see cref="ClaimIds"/>: the line's claims on the
+/// device, which the device lists with its own stored references (so a filing writes the line only).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("warranty.coverage-facts")]
 public sealed record CoverageFacts(
@@ -157,7 +158,8 @@ public sealed record CoverageFacts(
     [property: Id(7)] DateOnly ReleaseDate,
     [property: Id(8)] DateTimeOffset RegisteredAt,
     [property: Id(9)] IReadOnlyList<ClaimYearCount> ClaimYears,
-    [property: Id(10)] IReadOnlyList<DateSpan> Usage);
+    [property: Id(10)] IReadOnlyList<DateSpan> Usage,
+    [property: Id(11)] IReadOnlyList<string> ClaimIds);
 
 /// <summary>Claims counted toward CLM-1 in the contract year starting <paramref name="Start"/>, and the exchanges among them.</summary>
 [GenerateSerializer, Immutable, Alias("warranty.claim-year-count")]

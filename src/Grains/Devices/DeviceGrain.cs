@@ -29,8 +29,24 @@ public sealed class DeviceGrain(
     /// <summary>Counts the facts received from the line, so a fetch that a newer update overtook is dropped.</summary>
     private long _factsReceived;
 
-    public Task<DeviceView?> GetAsync(string? visibleToLineId = null) =>
-        Task.FromResult(VisibleTo(visibleToLineId) ? View() : null);
+    public async Task<DeviceView?> GetAsync(string? visibleToLineId = null)
+    {
+        if (!VisibleTo(visibleToLineId))
+        {
+            return null;
+        }
+
+        // The covering line's claims on this device are listed from its facts: fetched once per activation.
+        if (Device is { Exists: true, Status: DeviceStatus.Covered } && CurrentFacts is null)
+        {
+            await FetchFactsAsync();
+        }
+
+        return View();
+    }
+
+    /// <summary>The facts of the line this device is linked to, when this activation has them.</summary>
+    private CoverageFacts? CurrentFacts => _facts is { } facts && facts.LineId == Device.LineId ? facts : null;
 
     public Task<Result<CoverageView>> GetCoverageAsync(DateOnly date, string? visibleToLineId = null)
     {
@@ -41,7 +57,7 @@ public sealed class DeviceGrain(
 
         return Device.Status switch
         {
-            DeviceStatus.Covered when _facts is { } facts && facts.LineId == Device.LineId =>
+            DeviceStatus.Covered when CurrentFacts is { } facts =>
                 Task.FromResult(Result<CoverageView>.Ok(CoverageRules.Evaluate(facts, Imei, date))),
             DeviceStatus.Covered => CoverageFromLineAsync(date),
             // CLM-8: found modified at inspection.
@@ -54,7 +70,10 @@ public sealed class DeviceGrain(
     }
 
     /// <summary>The first lookup since activation (or since the device moved to another line) asks the line once.</summary>
-    private async Task<Result<CoverageView>> CoverageFromLineAsync(DateOnly date)
+    private async Task<Result<CoverageView>> CoverageFromLineAsync(DateOnly date) =>
+        Result<CoverageView>.Ok(CoverageRules.Evaluate(await FetchFactsAsync(), Imei, date));
+
+    private async Task<CoverageFacts> FetchFactsAsync()
     {
         var lineId = Device.LineId!;
         var received = _factsReceived;
@@ -64,7 +83,7 @@ public sealed class DeviceGrain(
             _facts = facts;
         }
 
-        return Result<CoverageView>.Ok(CoverageRules.Evaluate(facts, Imei, date));
+        return facts;
     }
 
     public Task UpdateCoverageFactsAsync(CoverageFacts facts)
@@ -114,13 +133,12 @@ public sealed class DeviceGrain(
         var linked = Device.Exists && Device.LineId == change.LineId;
         var next = change.Kind switch
         {
-            DeviceChangeKind.Release when linked && Device.Status == DeviceStatus.Covered => Device with { Status = DeviceStatus.Released },
+            DeviceChangeKind.Release when linked && Device.Status == DeviceStatus.Covered => Device with { Status = DeviceStatus.Released, Claims = WithClaims(change) },
             DeviceChangeKind.EndCoverage when linked && Device.Status == DeviceStatus.Covered => Device with { CoveredUntil = change.Date },
-            DeviceChangeKind.AddClaim when Device.Exists && !Device.Claims.Any(c => c.LineId == change.LineId && c.ClaimId == change.ClaimId) =>
-                Device with { Claims = [.. Device.Claims, new ClaimRef(change.LineId, change.ClaimId!)] },
+            DeviceChangeKind.AddClaim when Device.Exists && !ReferenceEquals(WithClaims(change), Device.Claims) => Device with { Claims = WithClaims(change) },
             DeviceChangeKind.Replaced when linked && Device.Status != DeviceStatus.Replaced =>
-                Device with { Status = DeviceStatus.Replaced, ReplacedByImei = change.OtherImei },
-            DeviceChangeKind.Exclude when linked && Device.Status != DeviceStatus.Excluded => Device with { Status = DeviceStatus.Excluded },
+                Device with { Status = DeviceStatus.Replaced, ReplacedByImei = change.OtherImei, Claims = WithClaims(change) },
+            DeviceChangeKind.Exclude when linked && Device.Status != DeviceStatus.Excluded => Device with { Status = DeviceStatus.Excluded, Claims = WithClaims(change) },
             DeviceChangeKind.BecomeCovered => BecomeCovered(change),
             _ => Device,
         };
@@ -131,6 +149,21 @@ public sealed class DeviceGrain(
         }
 
         return View();
+    }
+
+    /// <summary>
+    /// The stored claim references with those <paramref name="change"/> hands over (the line's claims on this device,
+    /// when it leaves the line or archives them); the same list when none is new.
+    /// </summary>
+    private IReadOnlyList<ClaimRef> WithClaims(DeviceChange change)
+    {
+        var ids = change.ClaimIds ?? [];
+        var added = (change.ClaimId is { } one ? ids.Append(one) : ids)
+            .Distinct()
+            .Where(id => !Device.Claims.Any(c => c.LineId == change.LineId && c.ClaimId == id))
+            .Select(id => new ClaimRef(change.LineId, id))
+            .ToList();
+        return added.Count == 0 ? Device.Claims : [.. Device.Claims, .. added];
     }
 
     /// <summary>CLM-6 / CLM-9: the exchange device or the maker's unit becomes the covered device.</summary>
@@ -241,7 +274,14 @@ public sealed class DeviceGrain(
             Device.RegisteredAt,
             Device.ReplacedByImei,
             Device.ReplacesImei,
-            Device.Claims);
+            CurrentFacts is { ClaimIds.Count: > 0 } facts ? WithLineClaims(facts) : Device.Claims);
+    }
+
+    /// <summary>The stored references, then the covering line's claims on this device not among them.</summary>
+    private IReadOnlyList<ClaimRef> WithLineClaims(CoverageFacts facts)
+    {
+        var added = facts.ClaimIds.Where(id => !Device.Claims.Any(c => c.LineId == facts.LineId && c.ClaimId == id)).ToList();
+        return added.Count == 0 ? Device.Claims : [.. Device.Claims, .. added.Select(id => new ClaimRef(facts.LineId, id))];
     }
 
     private Task SaveAsync(DeviceState device) => state.WriteAsync(device);

@@ -112,16 +112,18 @@ public static class CoverageRules
             device?.ReleaseDate ?? default,
             device?.RegisteredAt ?? default,
             years,
-            usage);
+            usage,
+            imei is null ? [] : line.Claims.Where(c => c.Imei == imei).Select(c => c.ClaimId).ToArray());
     }
 
-    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> give the same answers (their lists compared by content).</summary>
+    /// <summary>True when <paramref name="a"/> and <paramref name="b"/> give the same answers (every field; lists by content).</summary>
     public static bool SameFacts(CoverageFacts a, CoverageFacts b) =>
         a.LineId == b.LineId && a.HasOption == b.HasOption && a.CoverageStartDate == b.CoverageStartDate
         && a.TerminatedOn == b.TerminatedOn && a.ExcludedImei == b.ExcludedImei && a.CoveredImei == b.CoveredImei
         && a.Kind == b.Kind && a.ReleaseDate == b.ReleaseDate && a.RegisteredAt == b.RegisteredAt
         && a.ClaimYears.SequenceEqual(b.ClaimYears)
-        && a.Usage.SequenceEqual(b.Usage);
+        && a.Usage.SequenceEqual(b.Usage)
+        && a.ClaimIds.SequenceEqual(b.ClaimIds);
 
     private static ClaimCounts CountsIn(CoverageFacts facts, DateOnly date)
     {

@@ -98,7 +98,6 @@ public sealed partial class LineGrain
             {
                 ClaimSequence = sequence,
                 Claims = [.. Line.Claims, claim],
-                Outbox = [.. Line.Outbox, new OutboxItem(claim.Imei, new DeviceChange(DeviceChangeKind.AddClaim, LineId, context.At, ClaimId: claim.ClaimId))],
                 History = [.. Line.History, ClaimEntry(context, "claim_filed", claim, new()
                 {
                     ["imei"] = claim.Imei,
@@ -234,7 +233,7 @@ public sealed partial class LineGrain
                     await CommitClaimAsync(rejected, ClaimStatus.Rejected, context, entry, line => line with
                     {
                         Option = line.Option! with { Device = null, ExcludedImei = claim.Imei },
-                        Outbox = [.. line.Outbox, new OutboxItem(claim.Imei, new DeviceChange(DeviceChangeKind.Exclude, LineId, context.At))],
+                        Outbox = [.. line.Outbox, new OutboxItem(claim.Imei, new DeviceChange(DeviceChangeKind.Exclude, LineId, context.At, ClaimIds: ClaimIdsOn(line, claim.Imei)))],
                     });
                     logger.LogDebug("Line {LineId}: device {Imei} excluded after inspection of claim {ClaimId}", LineId, claim.Imei, claim.ClaimId);
                 }
@@ -392,7 +391,7 @@ public sealed partial class LineGrain
             [
                 .. line.Outbox,
                 new OutboxItem(unit.Imei, new DeviceChange(DeviceChangeKind.BecomeCovered, LineId, at, OtherImei: oldImei, ModelName: unit.ModelName)),
-                new OutboxItem(oldImei, new DeviceChange(DeviceChangeKind.Replaced, LineId, at, OtherImei: unit.Imei)),
+                new OutboxItem(oldImei, new DeviceChange(DeviceChangeKind.Replaced, LineId, at, OtherImei: unit.Imei, ClaimIds: ClaimIdsOn(line, oldImei))),
             ],
         };
     }

@@ -307,7 +307,7 @@ public sealed partial class LineGrain(
             var option = Line.Option!;
             var old = option.Device;
             var outbox = old is not null && old.Imei != device.Imei
-                ? [.. Line.Outbox, new OutboxItem(old.Imei, new DeviceChange(DeviceChangeKind.Release, LineId, device.RegisteredAt))]
+                ? [.. Line.Outbox, new OutboxItem(old.Imei, new DeviceChange(DeviceChangeKind.Release, LineId, device.RegisteredAt, ClaimIds: ClaimIdsOn(Line, old.Imei)))]
                 : Line.Outbox;
             await SaveAsync(Line with
             {
@@ -378,14 +378,19 @@ public sealed partial class LineGrain(
         await GrainFactory.GetGrain<ILineArchiveGrain>(LineId).AppendAsync(
             claims.Select(c => ClaimRules.View(LineId, c)).ToList(), Line.ArchivedHistoryCount, Line.History.Take(history).ToList());
         var archived = claims.Select(c => c.ClaimId).ToHashSet();
+        // The devices keep references to their archived claims (while hot, the line's facts list them).
+        var references = claims.GroupBy(c => c.Imei)
+            .Select(g => new OutboxItem(g.Key, new DeviceChange(DeviceChangeKind.AddClaim, LineId, time.GetUtcNow(), ClaimIds: g.Select(c => c.ClaimId).ToArray())));
         await SaveAsync(Line with
         {
             Claims = Line.Claims.Where(c => !archived.Contains(c.ClaimId)).ToList(),
+            Outbox = [.. Line.Outbox, .. references],
             HasArchivedClaims = Line.HasArchivedClaims || claims.Count > 0,
             History = Line.History.Skip(history).ToList(),
             ArchivedHistoryCount = Line.ArchivedHistoryCount + history,
         }, commit: false);
         logger.LogDebug("Line {LineId}: archived {Claims} claims and {History} history entries", LineId, claims.Count, history);
+        await DeliverOutboxAsync();
     }
 
     public Task<LineStats> GetStatsAsync() => Task.FromResult(new LineStats(
@@ -636,7 +641,11 @@ public sealed partial class LineGrain(
         }
     }
 
-    private static readonly CoverageFacts Undelivered = new("", false, default, null, null, null, default, default, default, [], []);
+    private static readonly CoverageFacts Undelivered = new("", false, default, null, null, null, default, default, default, [], [], []);
+
+    /// <summary>The ids of this line's claims on <paramref name="imei"/>: handed to the device when it leaves the line.</summary>
+    private static IReadOnlyList<string> ClaimIdsOn(LineState line, string imei) =>
+        line.Claims.Where(c => c.Imei == imei).Select(c => c.ClaimId).ToArray();
 
     private Result<LineView> View() => Result<LineView>.Ok(LineViews.Of(Line, Today));
 
