@@ -17,7 +17,7 @@
 # warm-up of the same script (--wrk-warmup). Prints every figure, the ratios with their targets and where the 2
 # cores went; keeps the JSON, wrk's reports and the load tool's charts in bench/results/<timestamp>/ (summary.json
 # holds the table). Exits 1 when a figure is invalid (measured on refusals or errors), 2 on bad options.
-# Usage: bench/run.sh [--subscribers 30000] [--cold-subscribers 12000] [--claim-subscribers 1000*(10+duration)]
+# Usage: bench/run.sh [--subscribers 30000] [--cold-subscribers 12000] [--claim-subscribers 2000*(5+duration)]
 #                     [--duration 20s] [--concurrency 64] [--wrk-warmup 5s] [--zipf-s 1.1] [--peer-options "Multiplexing=true"]
 # (--peer-options: Npgsql settings appended to the SQL peer's connection string, to try the peer otherwise tuned.)
 set -euo pipefail
@@ -56,14 +56,14 @@ if ! [[ "$zipf_s" =~ ^[0-9]+(\.[0-9]+)?$ ]] || [ "$zipf_s" = 0 ]; then refuse "-
 cold_seconds=$(( cold_subscribers / 1000 < 10 ? cold_subscribers / 1000 : 10 ))
 [ "$cold_seconds" -ge 2 ] || refuse "--cold-subscribers must be at least 2000: cold lookups run at 1,000/s, each subscriber once, for at least 2 s (10000 gives the full 10 s)"
 # Claim lines: each takes two filings before CLM-1 refuses (so the run files each line's first, then each line's
-# second). The claims run is a 10 s warm-up plus the window; the default leaves room for 2,000 accepted filings/s
-# over both (twice the 1,000/s the service measured), and the run checks afterwards that the window was almost all
-# 201 (else the figure is reported invalid: seed more with --claim-subscribers). Fewer lines than 1,000 filings/s
-# need are refused outright.
-claim_window_s=$(( 10 + duration_s ))
-claim_subscribers="${claim_subscribers:-$(( 1000 * claim_window_s ))}"
+# second). The claims run is a 5 s warm-up plus the window; the default leaves room for 4,000 accepted filings/s
+# over both (one write per filing measured about 2,600/s here), and the run checks afterwards that the window was
+# almost all 201 (else the figure is reported invalid: seed more with --claim-subscribers). Fewer lines than
+# 1,000 filings/s need are refused outright.
+claim_window_s=$(( 5 + duration_s ))
+claim_subscribers="${claim_subscribers:-$(( 2000 * claim_window_s ))}"
 [ $(( 2 * claim_subscribers )) -ge $(( 1000 * claim_window_s )) ] \
-  || refuse "--claim-subscribers $claim_subscribers cannot be valid: two filings per line must cover at least 1,000 filings/s for the claims run's 10 s warm-up + $duration (at least $(( 500 * claim_window_s )) lines)"
+  || refuse "--claim-subscribers $claim_subscribers cannot be valid: two filings per line must cover at least 1,000 filings/s for the claims run's 5 s warm-up + $duration (at least $(( 500 * claim_window_s )) lines)"
 # Warm-up of the warm lookups: every subscriber once, at least 10 s, and about a second per 1,000 subscribers
 # (activations run at a few thousand per second).
 warm_seconds=$(( 10 + subscribers / 1000 ))
@@ -218,10 +218,10 @@ curl -fsS -H "Authorization: Bearer $operator_token" "$api_url/v1/devices/$sampl
 # year, so CLM-1 refuses none until 2 x claim lines filings (refusals write nothing and would flatter the answered
 # rate and understate the accepted one). The lines are their own set, seeded now, so the warm runs above ran on
 # the same process state as before.
-echo "bench: 5/7 durable claim filings: seeding $claim_subscribers claim lines, then each line's first and second (10 s warm-up)" >&2
+echo "bench: 5/7 durable claim filings: seeding $claim_subscribers claim lines, then each line's first and second (5 s warm-up)" >&2
 "${lt[@]}" seed --url "$api_url" --subscribers "$claim_subscribers" --concurrency 32 --prefix CLAIM --manifest "$out/seed-claims.json" | tee "$out/seed-claims.txt"
 lt_run claims "$out/seed-claims.json" "$api_url" "$api_pid" \
-  --concurrency "$concurrency" --duration "$duration" --warmup 10s --mix claim=100 --distribution once
+  --concurrency "$concurrency" --duration "$duration" --warmup 5s --mix claim=100 --distribution once
 stop "$api_pid"
 
 echo "bench: 6/7 the stateless SQL peer: $subscribers subscribers in its own database, then uniform lookups" >&2
