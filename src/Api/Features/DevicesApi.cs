@@ -76,7 +76,7 @@ public static class DevicesApi
             : Problems.From(WarrantyError.NotFound(ErrorCodes.DeviceNotFound, $"Device {imei} is not registered."));
     }
 
-    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> Coverage(string imei, string? date, HttpContext http, [AsParameters] Services services)
+    public static async Task<Results<Ok<CoverageView>, ProblemHttpResult>> Coverage(string imei, string? date, HttpContext http, DeviceGrains devices, [AsParameters] Services services)
     {
         var read = services.Reader();
         read.Imei("imei", imei);
@@ -86,7 +86,7 @@ public static class DevicesApi
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<IDeviceGrain>(imei).GetCoverageAsync(on, Policies.DeviceScope(http)));
+        return Endpoints.Ok(await devices.Get(imei).GetCoverageAsync(on, Policies.DeviceScope(http)));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Usage(string lineId, UsageRequest body, [AsParameters] Services services)

@@ -39,6 +39,7 @@ public static class HttpSetup
             o.CombineLogs = true;
         });
         services.AddSingleton<IdempotencyKeys.InFlight>();
+        services.AddSingleton<DeviceGrains>();
         services.AddOpenApi(o => o.AddSchemaTransformer<RequestSchemas>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Warranty API";
