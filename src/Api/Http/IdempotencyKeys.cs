@@ -29,61 +29,61 @@ public static partial class IdempotencyKeys
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app)
     {
         var inFlight = app.ApplicationServices.GetRequiredService<InFlight>();
-        return app.Use(async (context, next) =>
+        // Requests without a key (every GET) pass straight through, without an async step of their own.
+        return app.Use((context, next) =>
+            HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.TryGetValue(Header, out var values)
+                ? KeyedAsync(context, next, values, inFlight)
+                : next(context));
+    }
+
+    private static async Task KeyedAsync(HttpContext context, RequestDelegate next, Microsoft.Extensions.Primitives.StringValues values, InFlight inFlight)
+    {
+        var key = values.ToString();
+        if (values.Count != 1 || !KeyPattern().IsMatch(key))
         {
-            if (!HttpMethods.IsPost(context.Request.Method) || !context.Request.Headers.TryGetValue(Header, out var values))
+            var problem = Problems.Create(
+                StatusCodes.Status400BadRequest,
+                ErrorCodes.InvalidRequest,
+                "The Idempotency-Key header must be one value of 1–128 visible ASCII characters.",
+                errors: new Dictionary<string, string[]> { [Header] = ["1–128 visible ASCII characters, once."] });
+            await Results.Problem(problem).ExecuteAsync(context);
+            return;
+        }
+
+        var scoped = $"{TokenClaims.SubjectOf(context.User)} {key}";
+        if (!inFlight.TryBegin(scoped))
+        {
+            var problem = Problems.Create(
+                StatusCodes.Status409Conflict,
+                InFlightCode,
+                "A request with this Idempotency-Key is still being served; retry once it is answered to get its response.");
+            await Results.Problem(problem).ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            context.Request.EnableBuffering(BodyLimit.Bytes);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{context.Request.Method} {context.Request.Path}\n"));
+            var buffer = new byte[8192];
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
             {
-                await next(context);
-                return;
+                hash.AppendData(buffer, 0, read);
             }
 
-            var key = values.ToString();
-            if (values.Count != 1 || !KeyPattern().IsMatch(key))
-            {
-                var problem = Problems.Create(
-                    StatusCodes.Status400BadRequest,
-                    ErrorCodes.InvalidRequest,
-                    "The Idempotency-Key header must be one value of 1–128 visible ASCII characters.",
-                    errors: new Dictionary<string, string[]> { [Header] = ["1–128 visible ASCII characters, once."] });
-                await Results.Problem(problem).ExecuteAsync(context);
-                return;
-            }
-
-            var scoped = $"{TokenClaims.SubjectOf(context.User)} {key}";
-            if (!inFlight.TryBegin(scoped))
-            {
-                var problem = Problems.Create(
-                    StatusCodes.Status409Conflict,
-                    InFlightCode,
-                    "A request with this Idempotency-Key is still being served; retry once it is answered to get its response.");
-                await Results.Problem(problem).ExecuteAsync(context);
-                return;
-            }
-
-            try
-            {
-                context.Request.EnableBuffering(BodyLimit.Bytes);
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{context.Request.Method} {context.Request.Path}\n"));
-                var buffer = new byte[8192];
-                int read;
-                while ((read = await context.Request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                }
-
-                context.Request.Body.Position = 0;
-                RequestContext.Set(Idempotency.KeyName, scoped);
-                RequestContext.Set(Idempotency.FingerprintName, Convert.ToHexString(hash.GetHashAndReset()));
-                await next(context);
-            }
-            finally
-            {
-                RequestContext.Remove(Idempotency.KeyName);
-                RequestContext.Remove(Idempotency.FingerprintName);
-                inFlight.End(scoped);
-            }
-        });
+            context.Request.Body.Position = 0;
+            RequestContext.Set(Idempotency.KeyName, scoped);
+            RequestContext.Set(Idempotency.FingerprintName, Convert.ToHexString(hash.GetHashAndReset()));
+            await next(context);
+        }
+        finally
+        {
+            RequestContext.Remove(Idempotency.KeyName);
+            RequestContext.Remove(Idempotency.FingerprintName);
+            inFlight.End(scoped);
+        }
     }
 
     /// <summary>The principal-scoped keys of the requests this process is serving now.</summary>

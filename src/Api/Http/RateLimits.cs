@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Warranty.Api.Http;
 
@@ -65,7 +66,8 @@ public static class RateLimits
             .Bind(configuration.GetSection(RateLimitOptions.Section))
             .Validate(o => o.IsValid(out _), "Invalid Warranty:RateLimits settings (rates, BurstSeconds and MaxConcurrentRequests must be above 0).")
             .ValidateOnStart();
-        services.AddRateLimiter(o =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
         {
             o.OnRejected = OnRejectedAsync;
             o.GlobalLimiter = PartitionedRateLimiter.CreateChained(
@@ -73,38 +75,13 @@ public static class RateLimits
                     ? RateLimitPartition.GetNoLimiter("exempt")
                     : RateLimitPartition.GetConcurrencyLimiter("process", _ => new ConcurrencyLimiterOptions
                     {
-                        PermitLimit = Options(context).MaxConcurrentRequests,
+                        PermitLimit = limits.Value.MaxConcurrentRequests,
                         QueueLimit = 0,
                     })),
-                PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                {
-                    if (Exempt(context))
-                    {
-                        return RateLimitPartition.GetNoLimiter("exempt");
-                    }
-
-                    var options = Options(context);
-                    var (key, role) = PrincipalOf(context);
-                    var perSecond = options.PerSecond(role);
-                    return RateLimitPartition.GetTokenBucketLimiter(key, _ => Bucket(perSecond, options.BurstSeconds));
-                }));
+                new PrincipalRateLimiter(limits.Value, TimeProvider.System));
         });
         return services;
     }
-
-    /// <summary>
-    /// <paramref name="perSecond"/> tokens a second, refilled every 100 ms (every 1/<paramref name="perSecond"/> s below
-    /// 10 a second, so a rate of 2 is 2 and not the 1-token-per-100-ms minimum, 10), up to
-    /// <paramref name="burstSeconds"/> seconds' worth.
-    /// </summary>
-    public static TokenBucketRateLimiterOptions Bucket(int perSecond, int burstSeconds) => new()
-    {
-        TokenLimit = perSecond * burstSeconds,
-        TokensPerPeriod = perSecond >= 10 ? perSecond / 10 : 1,
-        ReplenishmentPeriod = perSecond >= 10 ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromSeconds(1.0 / perSecond),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
 
     /// <summary>The partition: the authenticated principal (role and subject), or the client address.</summary>
     public static (string Key, string? Role) PrincipalOf(HttpContext context)
@@ -126,9 +103,6 @@ public static class RateLimits
     }
 
     private static bool Exempt(HttpContext context) => context.Request.Path.StartsWithSegments("/health");
-
-    private static RateLimitOptions Options(HttpContext context) =>
-        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {

@@ -16,14 +16,12 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
-    {
-        if (authorizeResult.Succeeded)
-        {
-            await next(context);
-            return;
-        }
+    // An admitted request goes straight on, without an async step of its own.
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
+        authorizeResult.Succeeded ? next(context) : RefuseAsync(context, authorizeResult);
 
+    private static async Task RefuseAsync(HttpContext context, PolicyAuthorizationResult authorizeResult)
+    {
         if (authorizeResult.Challenged)
         {
             var authentication = await context.AuthenticateAsync();
