@@ -74,8 +74,18 @@ public sealed partial class LineGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>The name of the line's persistent state, as in its <c>[PersistentState]</c> (its storage row with the grain's id).</summary>
+    public const string StateName = "line";
+
+    /// <summary>The grain id of line <paramref name="lineId"/> (grain type <c>line</c>), for reading its stored state.</summary>
+    public static GrainId IdOf(string lineId) => GrainId.Create("line", lineId);
+
+    /// <summary>A protocol a crash interrupted: an intent, a pending shipment or undelivered device changes.</summary>
+    public static bool HasInterruptedWork(LineState line) =>
+        line.PendingRegistration is not null || line.Outbox.Count > 0 || line.Claims.Any(c => c.PendingShipment is not null);
+
     private bool HasUnfinishedWork =>
-        Line.PendingRegistration is not null || Line.Outbox.Count > 0 || Line.Claims.Any(c => c.PendingShipment is not null)
+        HasInterruptedWork(Line)
         || ArchiveRules.ClaimsToArchive(Line, Today).Count > 0 || ArchiveRules.HistoryToArchive(Line, time.GetUtcNow()) > 0;
 
     private async Task ResumeAfterActivationAsync()
