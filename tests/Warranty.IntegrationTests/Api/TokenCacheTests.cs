@@ -91,4 +91,21 @@ public sealed class TokenCacheTests
             Assert.InRange(cache.Count, 1, 3);
         }
     }
+
+    [Fact]
+    public async Task A_token_is_answered_from_the_cache_only_once_admitted_and_only_under_the_same_key()
+    {
+        var (key, parameters) = KeyAndParameters();
+        var cache = new CachingTokenHandler(TimeProvider.System, 10);
+        var token = Token(key);
+        var result = await cache.ValidateTokenAsync(token, parameters);
+        Assert.Null(cache.Admitted(token, parameters));
+
+        var principal = new System.Security.Claims.ClaimsPrincipal(result.ClaimsIdentity);
+        cache.Admit(token, principal);
+
+        Assert.Same(principal, cache.Admitted(token, parameters));
+        Assert.Null(cache.Admitted(token, Parameters(RandomNumberGenerator.GetBytes(32))));
+        Assert.Null(cache.Admitted(Token(key, "someone-else"), parameters));
+    }
 }

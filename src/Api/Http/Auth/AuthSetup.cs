@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Warranty.Api.Http.Auth;
@@ -82,9 +83,40 @@ public static class AuthSetup
             NameClaimType = TokenClaims.Subject,
             RoleClaimType = TokenClaims.Role,
         };
-        jwt.Events = new JwtBearerEvents { OnTokenValidated = RequireSubject };
+        var cache = new CachingTokenHandler(TimeProvider.System, options.TokenCacheSize);
         jwt.TokenHandlers.Clear();
-        jwt.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System, options.TokenCacheSize));
+        jwt.TokenHandlers.Add(cache);
+        jwt.Events = new JwtBearerEvents
+        {
+            // A token this process already admitted is answered before the handler's per-request setup.
+            OnMessageReceived = context =>
+            {
+                if (BearerToken(context.Request) is { } token && cache.Admitted(token, context.Options.TokenValidationParameters) is { } principal)
+                {
+                    context.Principal = principal;
+                    context.Success();
+                }
+
+                return Task.CompletedTask;
+            },
+            OnTokenValidated = async context =>
+            {
+                await RequireSubject(context);
+                if (context.Result is null && context.SecurityToken is JsonWebToken validated && context.Principal is { } principal)
+                {
+                    cache.Admit(validated.EncodedToken, principal);
+                }
+            },
+        };
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, read as the bearer handler reads it.</summary>
+    private static string? BearerToken(HttpRequest request)
+    {
+        string? authorization = request.Headers.Authorization;
+        return authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+            ? authorization["Bearer ".Length..].Trim() is { Length: > 0 } token ? token : null
+            : null;
     }
 
     /// <summary>The <c>sub</c> names the actor in history and scopes Idempotency-Keys: it must be there, short and printable.</summary>

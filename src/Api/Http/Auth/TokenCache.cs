@@ -32,16 +32,40 @@ internal sealed class CachingTokenHandler(TimeProvider clock, int capacity) : To
     /// <summary>Entries held now (for tests).</summary>
     public int Count => Volatile.Read(ref _count);
 
-    private sealed record Entry(TokenValidationResult Result, DateTime UsableUntilUtc, SecurityKey? Key, string? Issuer, string? Audience);
+    private sealed record Entry(TokenValidationResult Result, DateTime UsableUntilUtc, SecurityKey? Key, string? Issuer, string? Audience)
+    {
+        /// <summary>The principal once the whole authentication (this validation and the service's own checks) admitted it.</summary>
+        public ClaimsPrincipal? Admitted { get; set; }
+
+        public bool UsableUnder(TokenValidationParameters parameters, DateTime now) =>
+            now < UsableUntilUtc
+            && ReferenceEquals(Key, parameters.IssuerSigningKey)
+            && Issuer == parameters.ValidIssuer
+            && Audience == parameters.ValidAudience;
+    }
+
+    /// <summary>
+    /// The principal of a token already admitted under the same parameters, so authentication can answer at once
+    /// (without the bearer handler's per-request setup). Null when the token must be validated.
+    /// </summary>
+    public ClaimsPrincipal? Admitted(string token, TokenValidationParameters validationParameters) =>
+        _entries.TryGetValue(token, out var entry) && entry.Admitted is { } principal && entry.UsableUnder(validationParameters, clock.GetUtcNow().UtcDateTime)
+            ? principal
+            : null;
+
+    /// <summary>Records that <paramref name="token"/> passed every check of authentication, as <paramref name="principal"/>.</summary>
+    public void Admit(string token, ClaimsPrincipal principal)
+    {
+        if (_entries.TryGetValue(token, out var entry))
+        {
+            entry.Admitted = principal;
+        }
+    }
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (_entries.TryGetValue(token, out var entry)
-            && now < entry.UsableUntilUtc
-            && ReferenceEquals(entry.Key, validationParameters.IssuerSigningKey)
-            && entry.Issuer == validationParameters.ValidIssuer
-            && entry.Audience == validationParameters.ValidAudience)
+        if (_entries.TryGetValue(token, out var entry) && entry.UsableUnder(validationParameters, now))
         {
             return entry.Result;
         }
