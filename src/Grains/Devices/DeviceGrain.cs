@@ -168,13 +168,15 @@ public sealed class DeviceGrain(
     /// The stored claim references with those <paramref name="change"/> hands over (the line's claims on this device,
     /// when it leaves the line or archives them); the same list when none is new.
     /// </summary>
-    private IReadOnlyList<ClaimRef> WithClaims(DeviceChange change)
+    private IReadOnlyList<ClaimRef> WithClaims(DeviceChange change) =>
+        WithReferences(change.LineId, change.ClaimId is { } one ? (change.ClaimIds ?? []).Append(one) : change.ClaimIds ?? []);
+
+    /// <summary>The stored references, then <paramref name="claimIds"/> of <paramref name="lineId"/> not among them; the same list when none is new.</summary>
+    private IReadOnlyList<ClaimRef> WithReferences(string lineId, IEnumerable<string> claimIds)
     {
-        var ids = change.ClaimIds ?? [];
-        var added = (change.ClaimId is { } one ? ids.Append(one) : ids)
-            .Distinct()
-            .Where(id => !Device.Claims.Any(c => c.LineId == change.LineId && c.ClaimId == id))
-            .Select(id => new ClaimRef(change.LineId, id))
+        var added = claimIds.Distinct()
+            .Where(id => !Device.Claims.Any(c => c.LineId == lineId && c.ClaimId == id))
+            .Select(id => new ClaimRef(lineId, id))
             .ToList();
         return added.Count == 0 ? Device.Claims : [.. Device.Claims, .. added];
     }
@@ -287,14 +289,8 @@ public sealed class DeviceGrain(
             Device.RegisteredAt,
             Device.ReplacedByImei,
             Device.ReplacesImei,
-            CurrentFacts is { ClaimIds.Count: > 0 } facts ? WithLineClaims(facts) : Device.Claims);
-    }
-
-    /// <summary>The stored references, then the covering line's claims on this device not among them.</summary>
-    private IReadOnlyList<ClaimRef> WithLineClaims(CoverageFacts facts)
-    {
-        var added = facts.ClaimIds.Where(id => !Device.Claims.Any(c => c.LineId == facts.LineId && c.ClaimId == id)).ToList();
-        return added.Count == 0 ? Device.Claims : [.. Device.Claims, .. added.Select(id => new ClaimRef(facts.LineId, id))];
+            // The covering line's claims on this device are not stored here while it keeps them: listed from its facts.
+            CurrentFacts is { ClaimIds.Count: > 0 } facts ? WithReferences(facts.LineId, facts.ClaimIds) : Device.Claims);
     }
 
     private Task SaveAsync(DeviceState device) => state.WriteAsync(device);
