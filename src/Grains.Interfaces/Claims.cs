@@ -77,4 +77,5 @@ public sealed record DeviceChange(
     [property: Id(4)] string? OtherImei = null,
     [property: Id(5)] string? ModelName = null,
     [property: Id(6)] string? ClaimId = null,
-    [property: Id(7)] IReadOnlyList<string>? ClaimIds = null);
+    [property: Id(7)] IReadOnlyList<string>? ClaimIds = null,
+    [property: Id(8)] CoverageEndReason? EndReason = null);

@@ -51,6 +51,26 @@ public enum DeviceStatus
     Excluded = 3,
 }
 
+/// <summary>Why a device's coverage period on a line ended.</summary>
+[GenerateSerializer, Alias("warranty.coverage-end-reason")]
+public enum CoverageEndReason
+{
+    /// <summary>An exchange device was delivered (CLM-9) or the maker replaced the unit (CLM-6).</summary>
+    Replaced = 0,
+
+    /// <summary>Another device was registered in its place within the registration window (REG-4).</summary>
+    Released = 1,
+
+    /// <summary>Found modified at inspection (CLM-8).</summary>
+    Excluded = 2,
+
+    /// <summary>The option was terminated (COV-7).</summary>
+    Terminated = 3,
+
+    /// <summary>The line was cancelled, which terminates the option on the same date (ENR-3).</summary>
+    Cancelled = 4,
+}
+
 [GenerateSerializer, Alias("warranty.charge-kind")]
 public enum ChargeKind
 {

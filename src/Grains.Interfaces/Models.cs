@@ -103,7 +103,19 @@ public sealed record DeviceView(
     [property: Id(5)] DateTimeOffset? RegisteredAt,
     [property: Id(6)] string? ReplacedByImei,
     [property: Id(7)] string? ReplacesImei,
-    [property: Id(8)] IReadOnlyList<ClaimRef> Claims);
+    [property: Id(8)] IReadOnlyList<ClaimRef> Claims,
+    [property: Id(9)] IReadOnlyList<CoveragePeriod> CoveragePeriods);
+
+/// <summary>
+/// Japan dates, both ends included, in which a device was the covered device of a line's option; <paramref name="Until"/>
+/// and <paramref name="EndReason"/> are null while the period lasts.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("warranty.coverage-period")]
+public sealed record CoveragePeriod(
+    [property: Id(0)] string LineId,
+    [property: Id(1)] DateOnly From,
+    [property: Id(2)] DateOnly? Until,
+    [property: Id(3)] CoverageEndReason? EndReason);
 
 [GenerateSerializer, Immutable, Alias("warranty.coverage")]
 public sealed record CoverageView(
@@ -140,11 +152,13 @@ public sealed record ChargesView(
 public sealed record DeviceLink([property: Id(0)] bool Covers, [property: Id(1)] DateOnly? LastDay);
 
 /// <summary>
-/// What a coverage answer for one device needs from the line that covers it (COV-1..7, CLM-1, CLM-3), as of the
-/// line's last stored state: the line sends it to the device grain after each write and on the device's request,
-/// so the device answers lookups without asking the line. <see cref="CoveredImei"/> null: the option covers no
-/// device (or there is no option: <see cref="HasOption"/> false). <see cref="ClaimIds"/>: the line's claims on the
-/// device, which the device lists with its own stored references (so a filing writes the line only).
+/// What coverage answers for one device on any date need from a line it is or was covered by (COV-1..7, CLM-1, CLM-3),
+/// as of the line's last stored state: the line sends it to the device grain after each write and on the device's
+/// request, so the device answers lookups without asking the line. Every part is dated, so an answer about a date
+/// depends only on what happened by the end of that date: the device's <see cref="Periods"/> on the line, the
+/// <see cref="Claims"/> with the dates they counted, the <see cref="Usage"/> dates. <see cref="HasOption"/> false: the
+/// line has no option. <see cref="ClaimIds"/>: the line's claims on the device, which the device lists with its own
+/// stored references (so a filing writes the line only).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("warranty.coverage-facts")]
 public sealed record CoverageFacts(
@@ -152,18 +166,36 @@ public sealed record CoverageFacts(
     [property: Id(1)] bool HasOption,
     [property: Id(2)] DateOnly CoverageStartDate,
     [property: Id(3)] DateOnly? TerminatedOn,
-    [property: Id(4)] string? ExcludedImei,
-    [property: Id(5)] string? CoveredImei,
-    [property: Id(6)] DeviceKind Kind,
-    [property: Id(7)] DateOnly ReleaseDate,
-    [property: Id(8)] DateTimeOffset RegisteredAt,
-    [property: Id(9)] IReadOnlyList<ClaimYearCount> ClaimYears,
-    [property: Id(10)] IReadOnlyList<DateSpan> Usage,
-    [property: Id(11)] IReadOnlyList<string> ClaimIds);
+    [property: Id(4)] bool Cancelled,
+    [property: Id(5)] DeviceKind Kind,
+    [property: Id(6)] DateOnly ReleaseDate,
+    [property: Id(7)] IReadOnlyList<PeriodFact> Periods,
+    [property: Id(8)] IReadOnlyList<ClaimFact> Claims,
+    [property: Id(9)] IReadOnlyList<DateSpan> Usage,
+    [property: Id(10)] IReadOnlyList<string> ClaimIds);
 
-/// <summary>Claims counted toward CLM-1 in the contract year starting <paramref name="Start"/>, and the exchanges among them.</summary>
-[GenerateSerializer, Immutable, Alias("warranty.claim-year-count")]
-public readonly record struct ClaimYearCount([property: Id(0)] DateOnly Start, [property: Id(1)] int Claims, [property: Id(2)] int Exchanges);
+/// <summary>
+/// One period in which the device was the line's covered device (its ends, Japan dates, both included; the option's
+/// termination is not applied here), why it ended and the rule that ended it (REG-4, CLM-6, CLM-8, CLM-9).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("warranty.period-fact")]
+public readonly record struct PeriodFact(
+    [property: Id(0)] DateOnly From,
+    [property: Id(1)] DateOnly? Until,
+    [property: Id(2)] CoverageEndReason? EndReason,
+    [property: Id(3)] string? EndRule);
+
+/// <summary>
+/// A claim as CLM-1 counts it over time: in the contract year starting <paramref name="YearStart"/>, from the Japan date
+/// it was accepted through <paramref name="Until"/> (the day before it was rejected or withdrawn; null while it counts),
+/// and as an exchange from <paramref name="ExchangeFrom"/> (the date of the inspection that decided it).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("warranty.claim-fact")]
+public readonly record struct ClaimFact(
+    [property: Id(0)] DateOnly YearStart,
+    [property: Id(1)] DateOnly From,
+    [property: Id(2)] DateOnly? Until,
+    [property: Id(3)] DateOnly? ExchangeFrom);
 
 /// <summary>Consecutive dates, both ends included.</summary>
 [GenerateSerializer, Immutable, Alias("warranty.date-span")]

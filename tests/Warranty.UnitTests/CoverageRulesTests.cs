@@ -17,7 +17,11 @@ public class CoverageRulesTests
         var facts = CoverageRules.FactsOf(line, TestData.ImeiA);
         if (counts is { } c && line.Option is { } option)
         {
-            facts = facts with { ClaimYears = [new ClaimYearCount(ContractYear.Containing(option.CoverageStartDate, date).Start, c.Claims, c.Exchanges)] };
+            var year = ContractYear.Containing(option.CoverageStartDate, date).Start;
+            facts = facts with
+            {
+                Claims = [.. Enumerable.Range(0, c.Claims).Select(i => new ClaimFact(year, year, null, i < c.Exchanges ? year : null))],
+            };
         }
 
         return CoverageRules.Evaluate(facts, TestData.ImeiA, date);

@@ -24,12 +24,15 @@ public sealed class DeviceGrain(
     private string Imei => this.GetPrimaryKeyString();
 
     /// <summary>
-    /// The covering line's coverage facts, as it last sent them (or as fetched when none were sent since this
-    /// activation began). Not stored: derived from the line, which sends them again after each of its writes.
+    /// The coverage facts of the line the device is linked to, as it last sent them (or as fetched when none were sent
+    /// since this activation began). Not stored: derived from the line, which sends them again after each of its writes.
     /// </summary>
     private CoverageFacts? _facts;
 
-    /// <summary>Counts the facts received from the line, so a fetch that a newer update overtook is dropped.</summary>
+    /// <summary>The facts of another line that covered the device before, for answers about those dates (rarely needed).</summary>
+    private CoverageFacts? _earlierFacts;
+
+    /// <summary>Counts the facts received from lines, so a fetch that a newer update overtook is dropped.</summary>
     private long _factsReceived;
 
     public async Task<DeviceView?> GetAsync(string? visibleToLineId = null)
@@ -39,17 +42,22 @@ public sealed class DeviceGrain(
             return null;
         }
 
-        // The covering line's claims on this device are listed from its facts: fetched once per activation.
-        if (Device is { Exists: true, Status: DeviceStatus.Covered } && CurrentFacts is null)
+        // The linked line's claims and periods on this device are read from its facts: fetched once per activation.
+        if (Device is { Exists: true, LineId: { } lineId } && FactsOf(lineId) is null)
         {
-            await FetchFactsAsync();
+            await FetchFactsAsync(lineId);
         }
 
         return View();
     }
 
     /// <summary>The facts of the line this device is linked to, when this activation has them.</summary>
-    private CoverageFacts? CurrentFacts => _facts is { } facts && facts.LineId == Device.LineId ? facts : null;
+    private CoverageFacts? CurrentFacts => Device.LineId is { } lineId ? FactsOf(lineId) : null;
+
+    private CoverageFacts? FactsOf(string lineId) =>
+        _facts is { } facts && facts.LineId == lineId ? facts
+        : _earlierFacts is { } earlier && earlier.LineId == lineId ? earlier
+        : null;
 
     public Task<Result<CoverageView>> GetCoverageAsync(DateOnly date, string? visibleToLineId = null)
     {
@@ -58,42 +66,63 @@ public sealed class DeviceGrain(
             return Task.FromResult<Result<CoverageView>>(WarrantyError.NotFound(ErrorCodes.DeviceNotFound, $"Device {Imei} is not registered."));
         }
 
-        return Device.Status switch
+        var lineId = LineOn(date);
+        if (lineId is null)
         {
-            DeviceStatus.Covered when CurrentFacts is { } facts =>
-                Task.FromResult(Result<CoverageView>.Ok(CoverageRules.Evaluate(facts, Imei, date))),
-            DeviceStatus.Covered => CoverageFromLineAsync(date),
-            // CLM-8: found modified at inspection.
-            DeviceStatus.Excluded => Task.FromResult(Result<CoverageView>.Ok(CoverageRules.NotCovered(Imei, date, null, "CLM-8"))),
-            // CLM-9: exchanged; the exchange device is covered instead.
-            DeviceStatus.Replaced => Task.FromResult(Result<CoverageView>.Ok(CoverageRules.NotCovered(Imei, date, null, "CLM-9"))),
-            // REG-4: corrected to another device.
-            _ => Task.FromResult(Result<CoverageView>.Ok(CoverageRules.NotCovered(Imei, date, null, "REG-4"))),
-        };
+            return Task.FromResult(Result<CoverageView>.Ok(CoverageRules.NotCovered(Imei, date, null, "REG-1")));
+        }
+
+        return FactsOf(lineId) is { } facts
+            ? Task.FromResult(Result<CoverageView>.Ok(CoverageRules.Evaluate(facts, Imei, date)))
+            : CoverageFromLineAsync(lineId, date);
     }
 
-    /// <summary>The first lookup since activation (or since the device moved to another line) asks the line once.</summary>
-    private async Task<Result<CoverageView>> CoverageFromLineAsync(DateOnly date) =>
-        Result<CoverageView>.Ok(CoverageRules.Evaluate(await FetchFactsAsync(), Imei, date));
+    /// <summary>
+    /// The line whose facts answer for <paramref name="date"/>: the one whose period contains it, else the last that
+    /// began by then, else the first; the linked line when the device has no periods (stored before they were kept).
+    /// The line's own periods then decide the answer.
+    /// </summary>
+    private string? LineOn(DateOnly date)
+    {
+        var periods = Device.Periods;
+        if (periods.Count == 0)
+        {
+            return Device.LineId;
+        }
+
+        for (var i = periods.Count - 1; i >= 0; i--)
+        {
+            if (periods[i].From <= date)
+            {
+                return periods[i].LineId;
+            }
+        }
+
+        return periods[0].LineId;
+    }
+
+    /// <summary>The first lookup since activation (or for another line's dates) asks the line once.</summary>
+    private async Task<Result<CoverageView>> CoverageFromLineAsync(string lineId, DateOnly date) =>
+        Result<CoverageView>.Ok(CoverageRules.Evaluate(await FetchFactsAsync(lineId), Imei, date));
 
     /// <summary>
-    /// The covering line's facts, read from the line's stored state without activating the line: the same answer its
-    /// <see cref="ILineGrain.GetCoverageFactsAsync"/> gives, since a line stores each state before it makes it its
-    /// committed one. A lookup then keeps one activation (the device) in memory, not two. When the stored line has
-    /// interrupted work (or is not found), the line grain is asked instead, so that its activation finishes that work.
+    /// The facts of <paramref name="lineId"/> for this device, read from the line's stored state without activating the
+    /// line: the same answer its <see cref="ILineGrain.GetCoverageFactsAsync"/> gives, since a line stores each state
+    /// before it makes it its committed one. A lookup then keeps one activation (the device) in memory, not two. When
+    /// the stored line has interrupted work (or is not found), the line grain is asked instead, so that its activation
+    /// finishes that work.
     /// </summary>
-    private async Task<CoverageFacts> FetchFactsAsync()
+    private async Task<CoverageFacts> FetchFactsAsync(string lineId)
     {
-        var lineId = Device.LineId!;
         var received = _factsReceived;
         var stored = new GrainState<LineState>();
         await storage.ReadStateAsync(LineGrain.StateName, LineGrain.IdOf(lineId), stored);
         var facts = stored.RecordExists && stored.State is { Exists: true } line && !LineGrain.HasInterruptedWork(line)
             ? CoverageRules.FactsOf(line, Imei)
             : await GrainFactory.GetGrain<ILineGrain>(lineId).GetCoverageFactsAsync(Imei);
-        if (received == _factsReceived && Device.LineId == lineId)
+        if (received == _factsReceived)
         {
-            _facts = facts;
+            Keep(facts);
         }
 
         return facts;
@@ -101,9 +130,27 @@ public sealed class DeviceGrain(
 
     public Task UpdateCoverageFactsAsync(CoverageFacts facts)
     {
-        _facts = facts;
+        Keep(facts);
         _factsReceived++;
         return Task.CompletedTask;
+    }
+
+    /// <summary>The linked line's facts in the first slot; another line's (an earlier period) in the second.</summary>
+    private void Keep(CoverageFacts facts)
+    {
+        if (facts.LineId == Device.LineId || _facts is null || _facts.LineId == facts.LineId)
+        {
+            if (_facts is { } previous && previous.LineId != facts.LineId && previous.LineId != Device.LineId)
+            {
+                _earlierFacts = previous;
+            }
+
+            _facts = facts;
+        }
+        else
+        {
+            _earlierFacts = facts;
+        }
     }
 
     /// <summary>Staff see every device (<paramref name="lineId"/> null); a subscriber's line only the device it covers now.</summary>
@@ -144,14 +191,34 @@ public sealed class DeviceGrain(
     public async Task<DeviceView?> ApplyAsync(DeviceChange change)
     {
         var linked = Device.Exists && Device.LineId == change.LineId;
+        var dayBefore = JapanTime.DateOf(change.At).AddDays(-1);
         var next = change.Kind switch
         {
-            DeviceChangeKind.Release when linked && Device.Status == DeviceStatus.Covered => Device with { Status = DeviceStatus.Released, Claims = WithClaims(change) },
-            DeviceChangeKind.EndCoverage when linked && Device.Status == DeviceStatus.Covered => Device with { CoveredUntil = change.Date },
+            DeviceChangeKind.Release when linked && Device.Status == DeviceStatus.Covered => Device with
+            {
+                Status = DeviceStatus.Released,
+                Claims = WithClaims(change),
+                Periods = Ended(change.LineId, dayBefore, CoverageEndReason.Released),
+            },
+            DeviceChangeKind.EndCoverage when linked && Device.Status == DeviceStatus.Covered => Device with
+            {
+                CoveredUntil = change.Date,
+                Periods = change.Date is { } last ? Ended(change.LineId, last, change.EndReason ?? CoverageEndReason.Terminated, replace: true) : Device.Periods,
+            },
             DeviceChangeKind.AddClaim when Device.Exists && !ReferenceEquals(WithClaims(change), Device.Claims) => Device with { Claims = WithClaims(change) },
-            DeviceChangeKind.Replaced when linked && Device.Status != DeviceStatus.Replaced =>
-                Device with { Status = DeviceStatus.Replaced, ReplacedByImei = change.OtherImei, Claims = WithClaims(change) },
-            DeviceChangeKind.Exclude when linked && Device.Status != DeviceStatus.Excluded => Device with { Status = DeviceStatus.Excluded, Claims = WithClaims(change) },
+            DeviceChangeKind.Replaced when linked && Device.Status != DeviceStatus.Replaced => Device with
+            {
+                Status = DeviceStatus.Replaced,
+                ReplacedByImei = change.OtherImei,
+                Claims = WithClaims(change),
+                Periods = Ended(change.LineId, dayBefore, CoverageEndReason.Replaced),
+            },
+            DeviceChangeKind.Exclude when linked && Device.Status != DeviceStatus.Excluded => Device with
+            {
+                Status = DeviceStatus.Excluded,
+                Claims = WithClaims(change),
+                Periods = Ended(change.LineId, dayBefore, CoverageEndReason.Excluded),
+            },
             DeviceChangeKind.BecomeCovered => BecomeCovered(change),
             _ => Device,
         };
@@ -179,6 +246,32 @@ public sealed class DeviceGrain(
             .Select(id => new ClaimRef(lineId, id))
             .ToList();
         return added.Count == 0 ? Device.Claims : [.. Device.Claims, .. added];
+    }
+
+    /// <summary>
+    /// The stored periods with the last one on <paramref name="lineId"/> ending on <paramref name="lastDay"/>: only an
+    /// open one, or with <paramref name="replace"/> (a termination date, which a cancellation may bring forward) any.
+    /// </summary>
+    private IReadOnlyList<CoveragePeriod> Ended(string lineId, DateOnly lastDay, CoverageEndReason reason, bool replace = false)
+    {
+        var periods = Device.Periods;
+        for (var i = periods.Count - 1; i >= 0; i--)
+        {
+            if (periods[i].LineId != lineId)
+            {
+                continue;
+            }
+
+            if (periods[i].Until is not null && !replace)
+            {
+                break;
+            }
+
+            var ended = periods[i] with { Until = lastDay, EndReason = reason };
+            return [.. periods.Take(i), ended, .. periods.Skip(i + 1)];
+        }
+
+        return periods;
     }
 
     /// <summary>CLM-6 / CLM-9: the exchange device or the maker's unit becomes the covered device.</summary>
@@ -215,6 +308,7 @@ public sealed class DeviceGrain(
         LineId = lineId,
         CoveredUntil = null,
         RegisteredAt = at,
+        Periods = [.. Device.Periods, new CoveragePeriod(lineId, JapanTime.DateOf(at), null, null)],
     };
 
     public async Task<Result<DeviceView?>> ReserveAsync(string lineId, string shipmentKey, DateTimeOffset at)
@@ -290,7 +384,27 @@ public sealed class DeviceGrain(
             Device.ReplacedByImei,
             Device.ReplacesImei,
             // The covering line's claims on this device are not stored here while it keeps them: listed from its facts.
-            CurrentFacts is { ClaimIds.Count: > 0 } facts ? WithReferences(facts.LineId, facts.ClaimIds) : Device.Claims);
+            CurrentFacts is { ClaimIds.Count: > 0 } facts ? WithReferences(facts.LineId, facts.ClaimIds) : Device.Claims,
+            PeriodsView());
+    }
+
+    /// <summary>
+    /// The device's coverage periods, oldest first: the stored ones, with those of each line whose facts this activation
+    /// holds read from the facts instead (the line's periods are the authority, and they may be ahead of what reached
+    /// the device, or the only record for a device stored before periods were kept). Periods covering no date are left out.
+    /// </summary>
+    private IReadOnlyList<CoveragePeriod> PeriodsView()
+    {
+        var fresh = new[] { _facts, _earlierFacts }.OfType<CoverageFacts>().Where(f => f.HasOption).ToList();
+        var periods = Device.Periods.Where(p => !fresh.Any(f => f.LineId == p.LineId)).ToList();
+        foreach (var facts in fresh)
+        {
+            periods.AddRange(facts.Periods
+                .Select(p => CoveragePeriods.View(facts.LineId, p, facts.TerminatedOn, facts.Cancelled))
+                .OfType<CoveragePeriod>());
+        }
+
+        return periods.Where(p => p.Until is not { } until || until >= p.From).OrderBy(p => p.From).ToList();
     }
 
     private Task SaveAsync(DeviceState device) => state.WriteAsync(device);

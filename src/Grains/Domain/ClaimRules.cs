@@ -96,6 +96,83 @@ public static class ClaimRules
         return new ClaimCounts(counted.Count, counted.Count(c => c.Service == ClaimService.Exchange));
     }
 
+    /// <summary>
+    /// CLM-1 over time: the claim counts from the Japan date it was accepted until the day before it was rejected or
+    /// withdrawn, and as an exchange from the date of the inspection that decided it. Null: it counts on no date (it
+    /// ended the day it was accepted).
+    /// </summary>
+    public static ClaimFact? FactOf(ClaimState claim)
+    {
+        var from = JapanTime.DateOf(claim.ReceivedAt);
+        DateOnly? until = null;
+        if (!claim.CountsTowardLimit)
+        {
+            var ended = claim.Timeline.FirstOrDefault(t => t.Status is ClaimStatus.Rejected or ClaimStatus.Withdrawn);
+            if (ended is null)
+            {
+                return null;
+            }
+
+            until = JapanTime.DateOf(ended.At).AddDays(-1);
+            if (until < from)
+            {
+                return null;
+            }
+        }
+
+        DateOnly? exchangeFrom = null;
+        if (claim.Service == ClaimService.Exchange)
+        {
+            var decided = claim.Timeline.FirstOrDefault(t => t.Status == ClaimStatus.ExchangePending);
+            exchangeFrom = decided is null ? from : JapanTime.DateOf(decided.At);
+        }
+
+        return new ClaimFact(claim.ContractYearStart, from, until, exchangeFrom);
+    }
+
+    /// <summary>
+    /// CLM-1 as of <paramref name="date"/>: the claims counted in the contract year containing it, and the exchanges
+    /// among them, from what had happened by the end of that date ("Time" under COV).
+    /// </summary>
+    public static ClaimCounts CountsAsOf(IReadOnlyList<ClaimFact> claims, DateOnly coverageStartDate, DateOnly date)
+    {
+        var yearStart = ContractYear.Containing(coverageStartDate, date).Start;
+        int counted = 0, exchanges = 0;
+        foreach (var claim in claims)
+        {
+            if (claim.YearStart == yearStart && claim.From <= date && (claim.Until is null || date <= claim.Until))
+            {
+                counted++;
+                if (claim.ExchangeFrom is { } decided && decided <= date)
+                {
+                    exchanges++;
+                }
+            }
+        }
+
+        return new ClaimCounts(counted, exchanges);
+    }
+
+    /// <summary>The dated facts of <paramref name="claims"/> (<see cref="FactOf"/>), those that count on some date.</summary>
+    public static IReadOnlyList<ClaimFact> FactsOf(IReadOnlyList<ClaimState> claims)
+    {
+        if (claims.Count == 0)
+        {
+            return [];
+        }
+
+        var facts = new List<ClaimFact>(claims.Count);
+        foreach (var claim in claims)
+        {
+            if (FactOf(claim) is { } fact)
+            {
+                facts.Add(fact);
+            }
+        }
+
+        return facts;
+    }
+
     /// <summary>CLM-3: the claim's use number in its contract year, repairs and exchanges counted together.</summary>
     public static int UseNumber(IReadOnlyList<ClaimState> claims, ClaimState claim) =>
         1 + claims.TakeWhile(c => c.ClaimId != claim.ClaimId)

@@ -30,20 +30,41 @@ public static class CoverageRules
 
     /// <summary>
     /// Coverage of <paramref name="imei"/> on <paramref name="date"/> as the line sees it.
-    /// <c>covered</c>: the device is the option's covered device, coverage has started (COV-4)
-    /// and not ended (COV-7). Claim-time checks (COV-5, CLM-1) are only reported.
+    /// <c>covered</c>: the device is the option's covered device on that date, coverage has started (COV-4) and not
+    /// ended (COV-7). Claim-time checks (COV-5, CLM-1) are only reported.
     /// </summary>
     public static CoverageView Evaluate(LineState line, string imei, DateOnly date) => Evaluate(FactsOf(line, imei), imei, date);
 
     /// <summary>
-    /// As <see cref="Evaluate(LineState, string, DateOnly)"/>, from the facts the line keeps its covered device
-    /// up to date with (<see cref="FactsOf"/>): a device grain answers with this, the same rules on the same facts.
+    /// As <see cref="Evaluate(LineState, string, DateOnly)"/>, from the facts the line keeps its devices up to date with
+    /// (<see cref="FactsOf"/>): a device grain answers with this, the same rules on the same facts. Every part of the
+    /// answer is read as of <paramref name="date"/> ("Time" under COV): the period of the device that contains it, the
+    /// claims counted on it, the usage seen by it.
     /// </summary>
     public static CoverageView Evaluate(CoverageFacts facts, string imei, DateOnly date)
     {
-        if (!facts.HasOption || facts.CoveredImei != imei)
+        if (!facts.HasOption || facts.Periods.Count == 0)
         {
-            return NotCovered(imei, date, facts.LineId, facts.HasOption && facts.ExcludedImei == imei ? "CLM-8" : "REG-1");
+            return NotCovered(imei, date, facts.LineId, "REG-1");
+        }
+
+        // The period containing the date, else the last one that began by then.
+        PeriodFact? containing = null, latest = null;
+        DateOnly? latestUntil = null;
+        CoverageEndReason? latestReason = null;
+        foreach (var period in facts.Periods)
+        {
+            var (until, reason) = CoveragePeriods.WithTermination(period, facts.TerminatedOn, facts.Cancelled);
+            if (period.From <= date && (until is null || date <= until) && (until is null || until >= period.From))
+            {
+                containing = period;
+                break;
+            }
+
+            if (period.From <= date)
+            {
+                (latest, latestUntil, latestReason) = (period, until, reason);
+            }
         }
 
         var rules = new List<string>(2);
@@ -52,25 +73,34 @@ public static class CoverageRules
             rules.Add("COV-4");
         }
 
-        if (date < JapanTime.DateOf(facts.RegisteredAt))
+        if (containing is null)
         {
-            rules.Add("REG-1");
-        }
-
-        if (facts.TerminatedOn is { } end && date > end)
-        {
-            rules.Add("COV-7");
+            if (latest is not { } ended)
+            {
+                // Before the device's registration (REG-1).
+                rules.Add("REG-1");
+            }
+            else if (latestReason is CoverageEndReason.Terminated or CoverageEndReason.Cancelled && latestUntil < date)
+            {
+                // COV-7: the option ended with this device covered.
+                rules.Add("COV-7");
+            }
+            else
+            {
+                // Replaced (CLM-6, CLM-9), released (REG-4) or excluded (CLM-8): another device, or none, is covered.
+                return NotCovered(imei, date, null, ended.EndRule ?? "REG-4");
+            }
         }
 
         var covered = rules.Count == 0;
-        var until = NaturalFailureCoveredUntil(facts.ReleaseDate);
-        var naturalFailure = covered && date <= until;
+        var naturalUntil = NaturalFailureCoveredUntil(facts.ReleaseDate);
+        var naturalFailure = covered && date <= naturalUntil;
         if (covered && !naturalFailure)
         {
             rules.Add("COV-2");
         }
 
-        var year = ContractYearOn(facts.CoverageStartDate, date, CountsIn(facts, date));
+        var year = ContractYearOn(facts.CoverageStartDate, date, ClaimRules.CountsAsOf(facts.Claims, facts.CoverageStartDate, date));
         var exchange = covered && ExchangeableKind(facts.Kind) && year.ClaimsRemaining > 0;
         return new CoverageView(
             imei,
@@ -79,7 +109,7 @@ public static class CoverageRules
             facts.LineId,
             BreakageCovered: covered,
             NaturalFailureCovered: naturalFailure,
-            NaturalFailureCoveredUntil: until,
+            NaturalFailureCoveredUntil: naturalUntil,
             LastUsageDate: UsageRules.LastUsageOnOrBefore(facts.Usage, date),
             ClaimsRemaining: year.ClaimsRemaining,
             ExchangeAvailable: exchange,
@@ -91,13 +121,17 @@ public static class CoverageRules
     public static CoverageFacts FactsOf(LineState line, string? imei)
     {
         var option = line.Option;
-        var device = option?.Device;
-        var years = option is null || line.Claims.Count == 0
-            ? []
-            : line.Claims.Where(c => c.CountsTowardLimit)
-                .GroupBy(c => c.ContractYearStart)
-                .Select(g => new ClaimYearCount(g.Key, g.Count(), g.Count(c => c.Service == ClaimService.Exchange)))
-                .ToArray();
+        var periods = CoveragePeriods.Of(line);
+        CoveredDevice? device = null;
+        for (var i = periods.Count - 1; i >= 0 && imei is not null; i--)
+        {
+            if (periods[i].Device.Imei == imei)
+            {
+                device = periods[i].Device;
+                break;
+            }
+        }
+
         var usage = imei is null
             ? []
             : line.Usage.FirstOrDefault(u => u.Imei == imei)?.Runs.Select(r => new DateSpan(r.From, r.To)).ToArray() ?? [];
@@ -106,12 +140,11 @@ public static class CoverageRules
             option is not null,
             option?.CoverageStartDate ?? default,
             option?.TerminatedOn,
-            option?.ExcludedImei,
-            device?.Imei,
+            line.CancelledOn is { } cancelled && option?.TerminatedOn == cancelled,
             device?.Kind ?? default,
             device?.ReleaseDate ?? default,
-            device?.RegisteredAt ?? default,
-            years,
+            imei is null ? [] : CoveragePeriods.FactsOf(periods, imei),
+            option is null ? [] : ClaimRules.FactsOf(line.Claims),
             usage,
             imei is null ? [] : line.Claims.Where(c => c.Imei == imei).Select(c => c.ClaimId).ToArray());
     }
@@ -119,25 +152,12 @@ public static class CoverageRules
     /// <summary>True when <paramref name="a"/> and <paramref name="b"/> give the same answers (every field; lists by content).</summary>
     public static bool SameFacts(CoverageFacts a, CoverageFacts b) =>
         a.LineId == b.LineId && a.HasOption == b.HasOption && a.CoverageStartDate == b.CoverageStartDate
-        && a.TerminatedOn == b.TerminatedOn && a.ExcludedImei == b.ExcludedImei && a.CoveredImei == b.CoveredImei
-        && a.Kind == b.Kind && a.ReleaseDate == b.ReleaseDate && a.RegisteredAt == b.RegisteredAt
-        && a.ClaimYears.SequenceEqual(b.ClaimYears)
+        && a.TerminatedOn == b.TerminatedOn && a.Cancelled == b.Cancelled
+        && a.Kind == b.Kind && a.ReleaseDate == b.ReleaseDate
+        && a.Periods.SequenceEqual(b.Periods)
+        && a.Claims.SequenceEqual(b.Claims)
         && a.Usage.SequenceEqual(b.Usage)
         && a.ClaimIds.SequenceEqual(b.ClaimIds);
-
-    private static ClaimCounts CountsIn(CoverageFacts facts, DateOnly date)
-    {
-        var start = ContractYear.Containing(facts.CoverageStartDate, date).Start;
-        foreach (var year in facts.ClaimYears)
-        {
-            if (year.Start == start)
-            {
-                return new ClaimCounts(year.Claims, year.Exchanges);
-            }
-        }
-
-        return ClaimCounts.None;
-    }
 
     public static CoverageView NotCovered(string imei, DateOnly date, string? lineId, params string[] rules) =>
         new(imei, date, false, lineId, false, false, null, null, null, false, null, rules);

@@ -61,7 +61,26 @@ public sealed record OptionState
 
     /// <summary>The device found modified at inspection (CLM-8); the option then covers none.</summary>
     public string? ExcludedImei { get; init; }
+
+    /// <summary>
+    /// The option's covered devices in order, each with the Japan dates it was covered and why that ended (REG-4,
+    /// CLM-6, CLM-8, CLM-9); the option's termination (COV-7) is applied when they are read. Empty in a state stored
+    /// before periods were kept: <see cref="CoveragePeriods.Of"/> derives them then.
+    /// </summary>
+    public IReadOnlyList<CoveredPeriod> Periods { get; init; } = [];
 }
+
+/// <summary>
+/// <paramref name="Device"/> was the option's covered device from <paramref name="From"/> through <paramref name="Until"/>
+/// (Japan dates, both included; null while it lasts). <paramref name="Until"/> may be the day before <paramref name="From"/>:
+/// registered and replaced on the same date, covered on no date.
+/// </summary>
+public sealed record CoveredPeriod(
+    CoveredDevice Device,
+    DateOnly From,
+    DateOnly? Until = null,
+    CoverageEndReason? EndReason = null,
+    string? EndRule = null);
 
 /// <summary>The covered device, with what the rules need from the catalogue, as it was at registration.</summary>
 public sealed record CoveredDevice(
@@ -105,6 +124,12 @@ public sealed record DeviceState
     public string? ReplacedByImei { get; init; }
     public string? ReplacesImei { get; init; }
     public IReadOnlyList<ClaimRef> Claims { get; init; } = [];
+
+    /// <summary>
+    /// The periods in which lines covered the device, as their changes reached it (termination applied). The lines'
+    /// own periods are the authority for answers; these keep the device's history, across lines.
+    /// </summary>
+    public IReadOnlyList<CoveragePeriod> Periods { get; init; } = [];
 }
 
 public sealed record ClaimState

@@ -232,7 +232,13 @@ public sealed partial class LineGrain
                 {
                     await CommitClaimAsync(rejected, ClaimStatus.Rejected, context, entry, line => line with
                     {
-                        Option = line.Option! with { Device = null, ExcludedImei = claim.Imei },
+                        Option = line.Option! with
+                        {
+                            Device = null,
+                            ExcludedImei = claim.Imei,
+                            // CLM-8: covered through the day before the inspection.
+                            Periods = CoveragePeriods.End(CoveragePeriods.Of(line), JapanTime.DateOf(context.At).AddDays(-1), CoverageEndReason.Excluded, "CLM-8"),
+                        },
                         Outbox = [.. line.Outbox, new OutboxItem(claim.Imei, new DeviceChange(DeviceChangeKind.Exclude, LineId, context.At, ClaimIds: ClaimIdsOn(line, claim.Imei)))],
                     });
                     logger.LogDebug("Line {LineId}: device {Imei} excluded after inspection of claim {ClaimId}", LineId, claim.Imei, claim.ClaimId);
@@ -276,7 +282,7 @@ public sealed partial class LineGrain
             : old is not null
                 ? old with { Imei = makerReplacementImei, RegisteredAt = context.At }
                 : new CoveredDevice(makerReplacementImei, Imei.TacOf(makerReplacementImei), "", claim.Kind, completionDate, context.At);
-        await CommitClaimAsync(completed with { Replacement = unit }, ClaimStatus.Completed, context, entry, line => SwapCoveredDevice(line, claim.Imei, unit, context.At));
+        await CommitClaimAsync(completed with { Replacement = unit }, ClaimStatus.Completed, context, entry, line => SwapCoveredDevice(line, claim.Imei, unit, context.At, "CLM-6"));
         return null;
     }
 
@@ -359,7 +365,7 @@ public sealed partial class LineGrain
             ClaimStatus.Completed,
             context,
             ClaimEntry(context, "claim_exchange_delivered", claim, new() { ["replacementImei"] = unit.Imei, ["useNumber"] = useNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-            line => SwapCoveredDevice(line, claim.Imei, unit, context.At));
+            line => SwapCoveredDevice(line, claim.Imei, unit, context.At, "CLM-9"));
         logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} delivered and covered", claim.ClaimId, LineId, unit.Imei);
         return null;
     }
@@ -380,10 +386,16 @@ public sealed partial class LineGrain
     }
 
     /// <summary>CLM-6 / CLM-9: <paramref name="unit"/> becomes the covered device and the old one is replaced.</summary>
-    private LineState SwapCoveredDevice(LineState line, string oldImei, CoveredDevice unit, DateTimeOffset at)
+    private LineState SwapCoveredDevice(LineState line, string oldImei, CoveredDevice unit, DateTimeOffset at, string rule)
     {
         var option = line.Option!;
-        var covered = option.Device?.Imei == oldImei ? option with { Device = unit } : option;
+        var covered = option.Device?.Imei == oldImei
+            ? option with
+            {
+                Device = unit,
+                Periods = CoveragePeriods.Change(CoveragePeriods.Of(line), unit, JapanTime.DateOf(at), CoverageEndReason.Replaced, rule),
+            }
+            : option;
         return line with
         {
             Option = covered,

@@ -60,6 +60,12 @@ public sealed partial class LineGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (state.State.Option is { Registered: true, Periods.Count: 0 } option)
+        {
+            // Stored before coverage periods were kept: derived from what the state records, written with the next change.
+            state.State = state.State with { Option = option with { Periods = CoveragePeriods.Of(state.State) } };
+        }
+
         _committed = state.State;
         if (HasUnfinishedWork)
         {
@@ -192,7 +198,7 @@ public sealed partial class LineGrain(
         await SaveAsync(Line with
         {
             Option = option,
-            Outbox = WithEndNotice(Line.Outbox, option, context.At),
+            Outbox = WithEndNotice(Line.Outbox, option, context.At, CoverageEndReason.Terminated),
             History = [.. Line.History, Entry(context, "option_terminated", new() { ["date"] = Date(date) })],
         });
         logger.LogDebug("Line {LineId}: option terminated on {Date}", LineId, date);
@@ -223,7 +229,7 @@ public sealed partial class LineGrain(
 
         var option = EnrollmentRules.OptionAfterCancellation(Line.Option, date);
         var outbox = option is not null && option.TerminatedOn != Line.Option?.TerminatedOn
-            ? WithEndNotice(Line.Outbox, option, context.At)
+            ? WithEndNotice(Line.Outbox, option, context.At, CoverageEndReason.Cancelled)
             : Line.Outbox;
         await SaveAsync(Line with
         {
@@ -321,7 +327,13 @@ public sealed partial class LineGrain(
                 : Line.Outbox;
             await SaveAsync(Line with
             {
-                Option = option with { Device = device, Registered = true },
+                Option = option with
+                {
+                    Device = device,
+                    Registered = true,
+                    // REG-4: a correction covers the new device from its registration date, the old one through the day before.
+                    Periods = CoveragePeriods.Change(CoveragePeriods.Of(Line), device, JapanTime.DateOf(device.RegisteredAt), CoverageEndReason.Released, "REG-4"),
+                },
                 PendingRegistration = null,
                 Outbox = outbox,
                 History = [.. Line.History, new HistoryEntry(device.RegisteredAt, old is null ? "device_registered" : "device_corrected", pending.Actor, new Dictionary<string, string?>
@@ -542,9 +554,9 @@ public sealed partial class LineGrain(
         return Task.FromResult(option?.Device?.Imei == imei ? new DeviceLink(true, option.TerminatedOn) : new DeviceLink(false, null));
     }
 
-    private IReadOnlyList<OutboxItem> WithEndNotice(IReadOnlyList<OutboxItem> outbox, OptionState option, DateTimeOffset at) =>
+    private IReadOnlyList<OutboxItem> WithEndNotice(IReadOnlyList<OutboxItem> outbox, OptionState option, DateTimeOffset at, CoverageEndReason reason) =>
         option.Device is { } device
-            ? [.. outbox, new OutboxItem(device.Imei, new DeviceChange(DeviceChangeKind.EndCoverage, LineId, at, Date: option.TerminatedOn))]
+            ? [.. outbox, new OutboxItem(device.Imei, new DeviceChange(DeviceChangeKind.EndCoverage, LineId, at, Date: option.TerminatedOn, EndReason: reason))]
             : outbox;
 
     /// <summary>The keyed request being served, and how to answer it from the state it commits.</summary>
@@ -627,6 +639,9 @@ public sealed partial class LineGrain(
         await SendCoverageFactsAsync(before.Option?.Device?.Imei, line.Option?.Device?.Imei);
     }
 
+    /// <summary>Every device the option covered: their answers about their dates on this line come from its facts.</summary>
+    private IEnumerable<string> PeriodImeis() => (_committed.Option?.Periods ?? []).Select(p => p.Device.Imei);
+
     /// <summary>The coverage facts last sent to each device grain by this activation, and those not delivered.</summary>
     private readonly Dictionary<string, CoverageFacts> _factsSent = new(StringComparer.Ordinal);
 
@@ -636,7 +651,7 @@ public sealed partial class LineGrain(
     /// </summary>
     private async Task SendCoverageFactsAsync(string? before, string? after)
     {
-        foreach (var imei in _factsSent.Keys.Concat([before, after]).OfType<string>().Distinct().ToList())
+        foreach (var imei in _factsSent.Keys.Concat(PeriodImeis()).Concat([before, after]).OfType<string>().Distinct().ToList())
         {
             var facts = CoverageRules.FactsOf(_committed, imei);
             if (_factsSent.TryGetValue(imei, out var sent) && CoverageRules.SameFacts(sent, facts))
@@ -651,7 +666,7 @@ public sealed partial class LineGrain(
         }
     }
 
-    private static readonly CoverageFacts Undelivered = new("", false, default, null, null, null, default, default, default, [], [], []);
+    private static readonly CoverageFacts Undelivered = new("", false, default, null, false, default, default, [], [], [], []);
 
     /// <summary>The ids of this line's claims on <paramref name="imei"/>: handed to the device when it leaves the line.</summary>
     private static IReadOnlyList<string> ClaimIdsOn(LineState line, string imei) =>

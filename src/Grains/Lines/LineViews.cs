@@ -19,6 +19,6 @@ public static class LineViews
                 option.RegistrationDeadline,
                 option.Device?.Imei,
                 option.TerminatedOn,
-                CoverageRules.ContractYearOn(option, today, ClaimRules.Counts(line.Claims, ContractYear.Containing(option.CoverageStartDate, today).Start)))
+                CoverageRules.ContractYearOn(option, today, ClaimRules.CountsAsOf(ClaimRules.FactsOf(line.Claims), option.CoverageStartDate, today)))
             : null);
 }
