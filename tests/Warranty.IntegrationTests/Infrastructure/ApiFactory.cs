@@ -11,19 +11,39 @@ namespace Warranty.IntegrationTests.Infrastructure;
 /// The real HTTP pipeline (Program) with its co-hosted silo on a fresh PostgreSQL database of the
 /// test server, the rules' clock fixed at <see cref="Now"/>, and tokens signed with
 /// <see cref="TestTokens.SigningKey"/>: <see cref="ClientFor"/> gives a client that acts as a role.
+/// Subclasses run the same pipeline on the other storages (<see cref="MemoryApiFactory"/>, <see cref="SqliteApiFactory"/>)
+/// or from another start of the clock.
 /// </summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     /// <summary>The business "now" of every API test: 2026-06-15 12:00 in Japan.</summary>
     public static readonly DateTimeOffset Now = new(2026, 6, 15, 12, 0, 0, TimeSpan.FromHours(9));
 
     private string _connectionString = "";
 
-    public FakeTimeProvider Clock { get; } = new(Now);
+    public ApiFactory() : this(Now)
+    {
+    }
+
+    protected ApiFactory(DateTimeOffset clockStart) => Clock = new FakeTimeProvider(clockStart);
+
+    public FakeTimeProvider Clock { get; }
+
+    /// <summary>The value of <c>Warranty:Storage</c>.</summary>
+    protected virtual string Storage => "postgres";
+
+    /// <summary>The storage's connection string: a fresh database of the test server (PostgreSQL), a fresh file (SQLite).</summary>
+    protected virtual async Task<string> CreateStoreAsync() =>
+        Storage switch
+        {
+            "postgres" => await PostgresServer.Shared.CreateDatabaseAsync("api"),
+            "sqlite" => $"Data Source={Path.Combine(Directory.CreateTempSubdirectory("warranty-api-").FullName, "warranty.db")}",
+            _ => "",
+        };
 
     public async Task InitializeAsync()
     {
-        _connectionString = await PostgresServer.Shared.CreateDatabaseAsync("api");
+        _connectionString = await CreateStoreAsync();
         _ = Server; // start the host now, not in the first test
     }
 
@@ -35,8 +55,12 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         var id = $"api-{Guid.NewGuid():N}";
-        builder.UseSetting("Warranty:Storage", "postgres");
-        builder.UseSetting("ConnectionStrings:Warranty", _connectionString);
+        builder.UseSetting("Warranty:Storage", Storage);
+        if (_connectionString.Length > 0)
+        {
+            builder.UseSetting("ConnectionStrings:Warranty", _connectionString);
+        }
+
         builder.UseSetting("Warranty:ClusterId", id);
         builder.UseSetting("Warranty:ServiceId", id);
         builder.UseSetting("Warranty:SiloPort", TestData.FreePort().ToString());
@@ -60,4 +84,28 @@ public sealed class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 public sealed class ApiCollection : ICollectionFixture<ApiFactory>
 {
     public const string Name = "API on PostgreSQL";
+}
+
+/// <summary>The API pipeline on memory storage.</summary>
+public sealed class MemoryApiFactory : ApiFactory
+{
+    protected override string Storage => "memory";
+}
+
+[CollectionDefinition(Name)]
+public sealed class MemoryApiCollection : ICollectionFixture<MemoryApiFactory>
+{
+    public const string Name = "API on memory storage";
+}
+
+/// <summary>The API pipeline on a fresh SQLite file.</summary>
+public sealed class SqliteApiFactory : ApiFactory
+{
+    protected override string Storage => "sqlite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteApiCollection : ICollectionFixture<SqliteApiFactory>
+{
+    public const string Name = "API on SQLite";
 }
