@@ -131,7 +131,7 @@ public class UsageRulesTests
         var usage = Observed(TestData.ImeiA, new DateOnly(2026, 5, 1));
         for (var i = 0; i < UsageRules.RetainedDevices; i++)
         {
-            usage = UsageRules.Record(usage, Imei.WithCheckDigit(TestData.Tac + $"10000{i}"), new DateOnly(2026, 5, 2 + i), keepImei: TestData.ImeiA);
+            usage = UsageRules.Record(usage, Imei.WithCheckDigit(TestData.Tac + $"10000{i}"), new DateOnly(2026, 5, 2 + i), keep: [TestData.ImeiA]);
         }
 
         Assert.True(UsageRules.UsedRecently(usage, TestData.ImeiA, ClaimDate));
@@ -176,5 +176,26 @@ public class UsageRulesTests
 
         Assert.Equal(UsageRules.RetainedDevices, usage.Count);
         Assert.DoesNotContain(usage, u => u.Imei == TestData.ImeiA);
+    }
+
+    [Fact]
+    public void COV_time_usage_of_every_device_the_option_covered_is_kept_so_past_answers_do_not_change()
+    {
+        var covered = Enumerable.Range(0, UsageRules.RetainedDevices + 2).Select(i => Imei.WithCheckDigit(TestData.Tac + $"20000{i}")).ToArray();
+        IReadOnlyList<UsageRecord> usage = [];
+        for (var i = 0; i < covered.Length; i++)
+        {
+            usage = UsageRules.Record(usage, covered[i], new DateOnly(2026, 5, 1 + i), keep: covered);
+        }
+
+        // Then other devices on the SIM: they take the room left, never a covered device's record.
+        for (var i = 0; i < UsageRules.RetainedDevices; i++)
+        {
+            usage = UsageRules.Record(usage, Imei.WithCheckDigit(TestData.Tac + $"30000{i}"), new DateOnly(2026, 6, 1 + i), keep: covered);
+        }
+
+        Assert.All(covered, imei => Assert.Contains(usage, u => u.Imei == imei));
+        Assert.Equal(new DateOnly(2026, 5, 1), UsageRules.LastUsageOnOrBefore(usage, covered[0], new DateOnly(2026, 5, 10)));
+        Assert.Equal(covered.Length + 1, usage.Count);
     }
 }

@@ -11,14 +11,17 @@ public static class UsageRules
     /// </summary>
     public const int RetainedDays = 730;
 
-    /// <summary>How many devices' observations a line keeps: the covered one always, plus the most recently seen.</summary>
+    /// <summary>
+    /// How many devices' observations a line keeps: every device its option covered (their answers about past dates
+    /// read them), and of the others the most recently seen, up to this many devices in all.
+    /// </summary>
     public const int RetainedDevices = 4;
 
     /// <summary>
     /// The usage list with <paramref name="date"/> recorded for <paramref name="imei"/>; the same list
-    /// (by reference) when nothing changes. <paramref name="keepImei"/>, the covered device, is never evicted.
+    /// (by reference) when nothing changes. The devices in <paramref name="keep"/> (those the option covered) are never evicted.
     /// </summary>
-    public static IReadOnlyList<UsageRecord> Record(IReadOnlyList<UsageRecord> usage, string imei, DateOnly date, string? keepImei = null)
+    public static IReadOnlyList<UsageRecord> Record(IReadOnlyList<UsageRecord> usage, string imei, DateOnly date, IEnumerable<string>? keep = null)
     {
         var existing = usage.FirstOrDefault(u => u.Imei == imei);
         var runs = existing?.Runs ?? [];
@@ -54,8 +57,10 @@ public static class UsageRules
 
         var updated = new UsageRecord(imei, merged);
         var others = usage.Where(u => u.Imei != imei).ToList();
-        var room = RetainedDevices - 1;
-        var kept = others.Where(u => u.Imei == keepImei).Concat(others.Where(u => u.Imei != keepImei)).Take(room).ToHashSet();
+        var covered = keep?.ToHashSet(StringComparer.Ordinal) ?? [];
+        var kept = others.Where(u => covered.Contains(u.Imei)).ToHashSet();
+        var room = Math.Max(0, RetainedDevices - 1 - kept.Count);
+        kept.UnionWith(others.Where(u => !covered.Contains(u.Imei)).Take(room));
         // Most recently observed device first.
         return [updated, .. others.Where(kept.Contains)];
     }

@@ -526,7 +526,7 @@ public sealed partial class LineGrain(
             return LineNotFound();
         }
 
-        var usage = UsageRules.Record(Line.Usage, imei, JapanTime.DateOf(at), Line.Option?.Device?.Imei);
+        var usage = UsageRules.Record(Line.Usage, imei, JapanTime.DateOf(at), CoveragePeriods.Of(Line).Select(p => p.Device.Imei));
         if (!ReferenceEquals(usage, Line.Usage))
         {
             await SaveAsync(Line with { Usage = usage });
