@@ -58,12 +58,11 @@ public sealed partial class LineGrain(
 
     private DateOnly Today => JapanTime.Today(time);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Option is { Registered: true, Periods.Count: 0 } option)
+        if (NeedsPeriods(state.State))
         {
-            // Stored before coverage periods were kept: derived from what the state records, written with the next change.
-            state.State = state.State with { Option = option with { Periods = CoveragePeriods.Of(state.State) } };
+            await MigratePeriodsAsync();
         }
 
         _committed = state.State;
@@ -76,8 +75,32 @@ public sealed partial class LineGrain(
                 this,
                 new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>A state stored before coverage periods were kept: its periods are derived once, on activation.</summary>
+    public static bool NeedsPeriods(LineState line) => line.Option is { Registered: true, Periods.Count: 0 };
+
+    /// <summary>
+    /// Derives the periods of a state stored before they were kept (<see cref="CoveragePeriods.Of"/>), completes the
+    /// devices it no longer describes (release date, kind) from the catalogue, and stores the result, so that the
+    /// derivation happens once and devices reading the stored line find the periods.
+    /// </summary>
+    private async Task MigratePeriodsAsync()
+    {
+        var periods = new List<CoveredPeriod>();
+        foreach (var period in CoveragePeriods.Of(state.State))
+        {
+            var device = period.Device;
+            if (device.ReleaseDate == default && await GrainFactory.GetGrain<ICatalogModelGrain>(device.Tac).GetAsync() is { } model)
+            {
+                device = device with { ReleaseDate = model.ReleaseDate, Kind = model.Kind, ModelName = device.ModelName.Length > 0 ? device.ModelName : model.Model };
+            }
+
+            periods.Add(period with { Device = device });
+        }
+
+        await state.WriteAsync(state.State with { Option = state.State.Option! with { Periods = periods } });
+        logger.LogInformation("Line {LineId}: coverage periods derived from its stored state ({Count})", LineId, periods.Count);
     }
 
     /// <summary>The name of the line's persistent state, as in its <c>[PersistentState]</c> (its storage row with the grain's id).</summary>
@@ -86,9 +109,13 @@ public sealed partial class LineGrain(
     /// <summary>The grain id of line <paramref name="lineId"/> (grain type <c>line</c>), for reading its stored state.</summary>
     public static GrainId IdOf(string lineId) => GrainId.Create("line", lineId);
 
-    /// <summary>A protocol a crash interrupted: an intent, a pending shipment or undelivered device changes.</summary>
+    /// <summary>
+    /// Work the line finishes when it activates: a protocol a crash interrupted (an intent, a pending shipment or
+    /// undelivered device changes), or coverage periods not derived yet. A device reading the stored line asks the line then.
+    /// </summary>
     public static bool HasInterruptedWork(LineState line) =>
-        line.PendingRegistration is not null || line.Outbox.Count > 0 || line.Claims.Any(c => c.PendingShipment is not null);
+        line.PendingRegistration is not null || line.Outbox.Count > 0 || line.Claims.Any(c => c.PendingShipment is not null)
+        || NeedsPeriods(line);
 
     private bool HasUnfinishedWork =>
         HasInterruptedWork(Line)
