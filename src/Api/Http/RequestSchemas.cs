@@ -14,7 +14,8 @@ public sealed class WireEnumAttribute(Type enumType) : Attribute
 
 /// <summary>
 /// Request bodies bind loosely (every field nullable) so that one 400 can name every bad field; this
-/// puts the contract back into the OpenAPI document: API.md's required fields, and enum values.
+/// puts the contract back into the OpenAPI document: API.md's required fields, and enum values. It also
+/// describes the coverage period of a device (what each end reason means).
 /// </summary>
 public sealed class RequestSchemas : IOpenApiSchemaTransformer
 {
@@ -29,6 +30,17 @@ public sealed class RequestSchemas : IOpenApiSchemaTransformer
         if (type.Name.EndsWith("Request", StringComparison.Ordinal) && type.DeclaringType?.Namespace == FeaturesNamespace && schema.Properties is { } properties)
         {
             schema.Required = new HashSet<string>(properties.Keys.Where(k => !Optional.Contains(k)));
+        }
+
+        if (type == typeof(Grains.Interfaces.CoveragePeriod))
+        {
+            schema.Description =
+                "Japan dates, both ends included, in which the device was the covered device of the line's option. until and " +
+                "endReason are null while the period lasts. endReason: replaced (an exchange device was delivered, CLM-9, or the " +
+                "maker replaced the unit at repair completion, CLM-6: covered through the day before), released (another device " +
+                "registered in its place, REG-4: through the day before), excluded (found modified at inspection, CLM-8: through " +
+                "the day before the inspection), terminated (COV-7: through the termination date), cancelled (the line's " +
+                "cancellation terminated the option, ENR-3: through that date).";
         }
 
         if (context.JsonPropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(WireEnumAttribute), false).FirstOrDefault() is WireEnumAttribute wire)
