@@ -1,6 +1,13 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
+using Orleans.TestingHost;
+using Warranty.Grains.Hosting;
+using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
+using Warranty.Grains.Storage;
 using Warranty.IntegrationTests.Infrastructure;
+using Warranty.IntegrationTests.Storage;
 
 namespace Warranty.IntegrationTests.Grains;
 
@@ -9,41 +16,59 @@ namespace Warranty.IntegrationTests.Grains;
 /// every step (repairs, maker replacements, exchanges, rejections, withdrawals) and terminations, played day by day over two contract years on
 /// the test clock. Each day, once its events are recorded, every device is asked about that day; at the end every one
 /// of those answers must come back unchanged, from warm grains and again from storage after every activation is gone.
+/// Each case runs a silo of its own, with its own clock, on memory, SQLite and PostgreSQL storage.
 /// </summary>
-[Collection(GrainCollection.Name)]
-public sealed class CoverageTimelineTests(GrainClusterFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
+public sealed class CoverageTimelineTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly Declarations Clean = new(true, true, false, false, false, false, false, false);
     private static readonly TimeSpan Japan = TimeSpan.FromHours(9);
     private static readonly DeviceReceipt FullReceipt = new(true, true, true, true, true);
 
-    private IClusterClient Client => fixture.Client;
+    private IClusterClient Client { get; set; } = null!;
+
+    private SettableClock Clock { get; } = new(GrainClusterFixture.Now);
+
+    public static TheoryData<StorageKind, int> Cases => new()
+    {
+        { StorageKind.Memory, 1 }, { StorageKind.Memory, 2 }, { StorageKind.Memory, 3 },
+        { StorageKind.Sqlite, 4 }, { StorageKind.Sqlite, 5 },
+        { StorageKind.Postgres, 6 }, { StorageKind.Postgres, 7 },
+    };
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    public async Task COV_time_every_answer_about_a_day_stays_what_it_was_on_that_day(int seed)
+    [MemberData(nameof(Cases))]
+    public async Task COV_time_every_answer_about_a_day_stays_what_it_was_on_that_day(StorageKind storage, int seed)
     {
-        try
+        using var sqlite = storage == StorageKind.Sqlite ? new TempSqliteFile() : null;
+        var connectionString = storage switch
         {
-            var (recorded, events) = await PlayAsync(new Random(seed));
-            output.WriteLine($"seed {seed}: {recorded.Count} answers; " + string.Join(", ", events.OrderBy(e => e.Key).Select(e => $"{e.Key} {e.Value}")));
-            Assert.True(recorded.Count > 500, $"only {recorded.Count} answers recorded");
-            // Each sequence changes the covered device at least once and takes claims through their steps.
-            Assert.True(events.GetValueOrDefault("devices") >= 2 && events.GetValueOrDefault("claim steps") >= 3, string.Join(", ", events));
+            StorageKind.Postgres => await PostgresServer.Shared.CreateDatabaseAsync("timeline"),
+            StorageKind.Sqlite => sqlite!.ConnectionString,
+            _ => null,
+        };
+        var serviceId = $"timeline-{Guid.NewGuid():N}";
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = serviceId;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddWarrantyStorage(StorageTestSupport.Configuration(storage, connectionString, serviceId));
+            silo.Services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock);
+            silo.Services.AddWarrantyGrainServices(new ConfigurationBuilder().Build());
+        });
+        await using var cluster = builder.Build();
+        await cluster.DeployAsync();
+        Client = cluster.Client;
 
-            await AssertUnchangedAsync(recorded, "warm");
-            await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
-            await AssertUnchangedAsync(recorded, "after deactivation");
-        }
-        finally
-        {
-            GrainClusterFixture.Clock.Set(GrainClusterFixture.Now);
-        }
+        var (recorded, events) = await PlayAsync(new Random(seed));
+        output.WriteLine($"{storage} seed {seed}: {recorded.Count} answers; " + string.Join(", ", events.OrderBy(e => e.Key).Select(e => $"{e.Key} {e.Value}")));
+        Assert.True(recorded.Count > 500, $"only {recorded.Count} answers recorded");
+        // Each sequence changes the covered device at least once and takes claims through their steps.
+        Assert.True(events.GetValueOrDefault("devices") >= 2 && events.GetValueOrDefault("claim steps") >= 3, string.Join(", ", events));
+
+        await AssertUnchangedAsync(recorded, "warm");
+        await Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await AssertUnchangedAsync(recorded, "after deactivation");
     }
 
     private async Task AssertUnchangedAsync(Dictionary<(string Imei, DateOnly Date), CoverageView> recorded, string when)
@@ -87,12 +112,12 @@ public sealed class CoverageTimelineTests(GrainClusterFixture fixture, Xunit.Abs
             return imei;
         }
 
-        GrainClusterFixture.Clock.Set(At(start, 8));
+        Clock.Set(At(start, 8));
         Assert.True((await line.CreateAsync(new CreateLineCommand(Plan.Giga, SimType.Esim, start, true), Ctx(start, 8))).IsSuccess);
 
         for (var day = start; day < start.AddDays(450); day = day.AddDays(1))
         {
-            GrainClusterFixture.Clock.Set(At(day, 8));
+            Clock.Set(At(day, 8));
             var active = terminatedOn is not { } end || day <= end;
 
             // REG-1, REG-4: the first registration, and corrections within the window (start + 14 days).
@@ -174,7 +199,7 @@ public sealed class CoverageTimelineTests(GrainClusterFixture fixture, Xunit.Abs
             covered = (await line.GetAsync()).Value!.Option?.CoveredImei;
 
             // The day's answers, asked once the day's events are recorded.
-            GrainClusterFixture.Clock.Set(At(day, 23));
+            Clock.Set(At(day, 23));
             foreach (var imei in devices)
             {
                 var answer = await Client.GetGrain<IDeviceGrain>(imei).GetCoverageAsync(day);
