@@ -17,12 +17,12 @@ public static class CatalogApi
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder app)
     {
         var models = app.MapGroup("/v1/catalog/models").WithTags("Catalogue").RequireAccess(Policies.Catalogue);
-        models.MapPut("/{tac}", PutModel).Problems();
-        models.MapGet("/{tac}", GetModel).Problems(404);
+        models.MapPut("/{tac}", PutModel).WithName("putCatalogModel").WithSummary("Create or replace a catalogue model (TAC)").Problems();
+        models.MapGet("/{tac}", GetModel).WithName("getCatalogModel").WithSummary("Read a catalogue model").Problems(404);
 
         var stock = app.MapGroup("/v1/exchange-stock").WithTags("Catalogue").RequireAccess(Policies.Catalogue);
-        stock.MapPut("/{tac}", PutStock).Problems(404, 422);
-        stock.MapGet("/{tac}", GetStock).Problems(404);
+        stock.MapPut("/{tac}", PutStock).WithName("putExchangeStock").WithSummary("Set the exchange stock of a designated model").Problems(404, 422);
+        stock.MapGet("/{tac}", GetStock).WithName("getExchangeStock").WithSummary("Read the exchange stock of a designated model").Problems(404);
         return app;
     }
 

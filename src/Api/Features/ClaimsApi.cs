@@ -13,6 +13,7 @@ public static class ClaimsApi
 
     public sealed record FileClaimRequest([property: WireEnum(typeof(Incident))] string? Incident, string? At, bool? LoanerRequested, string? Note);
 
+    /// <summary>A step whose only field, <c>at</c>, is optional: the body may be omitted (then <c>at</c> is now).</summary>
     public sealed record StepRequest(string? At);
 
     public sealed record DeviceReceiptRequest(
@@ -31,20 +32,20 @@ public static class ClaimsApi
     public static IEndpointRouteBuilder MapClaims(this IEndpointRouteBuilder app)
     {
         var claims = app.MapGroup("/v1/lines/{lineId}/claims").WithTags("Claims").RequireAccess(Policies.Operator);
-        claims.MapPost("/quote", Quote).Problems(404, 409);
-        claims.MapPost("/", File).Problems(404, 409, 422);
-        claims.MapPost("/{claimId}/withdrawal", Withdraw).Problems(404, 409, 422);
-        claims.MapPost("/{claimId}/device-receipt", ReceiveDevice).Problems(404, 409, 422);
-        claims.MapPost("/{claimId}/inspection", Inspect).Problems(404, 409, 422);
-        claims.MapPost("/{claimId}/repair-completion", CompleteRepair).Problems(404, 409, 422);
-        claims.MapPost("/{claimId}/exchange-shipment", Ship).Problems(404, 409, 422);
-        claims.MapPost("/{claimId}/exchange-delivery", Deliver).Problems(404, 409, 422);
-        claims.MapPost("/{claimId}/initial-defect-report", ReportInitialDefect).Problems(404, 409, 422);
+        claims.MapPost("/quote", Quote).WithName("quoteClaim").WithSummary("Quote a claim without filing it (CLM-13, CLM-3, CLM-4)").Problems(404, 409);
+        claims.MapPost("/", File).WithName("fileClaim").WithSummary("File a claim (CLM-1, CLM-13)").Problems(404, 409, 422);
+        claims.MapPost("/{claimId}/withdrawal", Withdraw).WithName("withdrawClaim").WithSummary("Withdraw a claim").Problems(404, 409, 422);
+        claims.MapPost("/{claimId}/device-receipt", ReceiveDevice).WithName("receiveClaimDevice").WithSummary("Record the receipt of the faulty device (CLM-7)").Problems(404, 409, 422);
+        claims.MapPost("/{claimId}/inspection", Inspect).WithName("inspectClaim").WithSummary("Record the inspection: repair, exchange or reject (CLM-2, CLM-8)").Problems(404, 409, 422);
+        claims.MapPost("/{claimId}/repair-completion", CompleteRepair).WithName("completeClaimRepair").WithSummary("Complete a repair, with its cost and any maker replacement (CLM-4, CLM-6)").Problems(404, 409, 422);
+        claims.MapPost("/{claimId}/exchange-shipment", Ship).WithName("shipClaimExchange").WithSummary("Ship the exchange device; stock is taken here (CLM-9)").Problems(404, 409, 422);
+        claims.MapPost("/{claimId}/exchange-delivery", Deliver).WithName("deliverClaimExchange").WithSummary("Record the exchange device's delivery (CLM-9, CLM-10)").Problems(404, 409, 422);
+        claims.MapPost("/{claimId}/initial-defect-report", ReportInitialDefect).WithName("reportInitialDefect").WithSummary("Report a problem with a delivered exchange device (CLM-11)").Problems(404, 409, 422);
 
         // The line's own subscriber may read its claims.
         var read = app.MapGroup("/v1/lines/{lineId}/claims").WithTags("Claims").RequireAccess(Policies.Line);
-        read.MapGet("/", List).Problems(404);
-        read.MapGet("/{claimId}", Get).Problems(404);
+        read.MapGet("/", List).WithName("listClaims").WithSummary("List a line's claims").Problems(404);
+        read.MapGet("/{claimId}", Get).WithName("getClaim").WithSummary("Read a claim").Problems(404);
         return app;
     }
 
@@ -110,8 +111,8 @@ public static class ClaimsApi
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetClaimAsync(claimId));
     }
 
-    public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> Withdraw(string lineId, string claimId, StepRequest body, HttpContext http, [AsParameters] Services services) =>
-        StepAsync(lineId, claimId, body.At, http, services, _ => new ClaimStep(ClaimStepKind.Withdrawal));
+    public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> Withdraw(string lineId, string claimId, StepRequest? body, HttpContext http, [AsParameters] Services services) =>
+        StepAsync(lineId, claimId, body?.At, http, services, _ => new ClaimStep(ClaimStepKind.Withdrawal));
 
     public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> ReceiveDevice(string lineId, string claimId, DeviceReceiptRequest body, HttpContext http, [AsParameters] Services services) =>
         StepAsync(lineId, claimId, body.At, http, services, read => new ClaimStep(
@@ -156,11 +157,11 @@ public static class ClaimsApi
     public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> Ship(string lineId, string claimId, ExchangeShipmentRequest body, HttpContext http, [AsParameters] Services services) =>
         StepAsync(lineId, claimId, body.At, http, services, read => new ClaimStep(ClaimStepKind.ExchangeShipment, Imei: read.Imei("replacementImei", body.ReplacementImei)));
 
-    public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> Deliver(string lineId, string claimId, StepRequest body, HttpContext http, [AsParameters] Services services) =>
-        StepAsync(lineId, claimId, body.At, http, services, _ => new ClaimStep(ClaimStepKind.ExchangeDelivery));
+    public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> Deliver(string lineId, string claimId, StepRequest? body, HttpContext http, [AsParameters] Services services) =>
+        StepAsync(lineId, claimId, body?.At, http, services, _ => new ClaimStep(ClaimStepKind.ExchangeDelivery));
 
-    public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> ReportInitialDefect(string lineId, string claimId, StepRequest body, HttpContext http, [AsParameters] Services services) =>
-        StepAsync(lineId, claimId, body.At, http, services, _ => new ClaimStep(ClaimStepKind.InitialDefectReport));
+    public static Task<Results<Ok<ClaimView>, ProblemHttpResult>> ReportInitialDefect(string lineId, string claimId, StepRequest? body, HttpContext http, [AsParameters] Services services) =>
+        StepAsync(lineId, claimId, body?.At, http, services, _ => new ClaimStep(ClaimStepKind.InitialDefectReport));
 
     private static async Task<Results<Ok<ClaimView>, ProblemHttpResult>> StepAsync(
         string lineId, string claimId, string? atText, HttpContext http, Services services, Func<RequestReader, ClaimStep> readStep)

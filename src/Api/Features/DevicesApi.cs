@@ -21,14 +21,14 @@ public static class DevicesApi
     {
         // The line's subscriber registers its own device; operators register any.
         var registration = app.MapGroup("/v1/lines/{lineId}/device").WithTags("Devices").RequireAccess(Policies.Line);
-        registration.MapPut("", Register).Problems(404, 409, 422);
+        registration.MapPut("", Register).WithName("registerDevice").WithSummary("Register or correct the covered device (REG-1..8)").Problems(404, 409, 422);
 
         var devices = app.MapGroup("/v1/devices").WithTags("Devices").RequireAccess(Policies.Device);
-        devices.MapGet("/{imei}", Get).Problems(404);
-        devices.MapGet("/{imei}/coverage", Coverage).Problems(404);
+        devices.MapGet("/{imei}", Get).WithName("getDevice").WithSummary("Read a device, its claims and coverage periods").Problems(404);
+        devices.MapGet("/{imei}/coverage", Coverage).WithName("getCoverage").WithSummary("Is this device covered on a date? (COV-1..7)").Problems(404);
 
         var usage = app.MapGroup("/v1/lines/{lineId}/usage").WithTags("Usage feed").RequireAccess(Policies.UsageFeed);
-        usage.MapPost("", Usage).Problems(404);
+        usage.MapPost("", Usage).WithName("recordUsage").WithSummary("Record that the network saw a device on a line (COV-5)").Problems(404);
         return app;
     }
 

@@ -24,7 +24,7 @@ public static class ImportApi
         var admin = app.MapGroup("/v1/admin").WithTags("Admin").RequireAccess(Policies.Admin);
         admin.MapPost("/imports", (HttpContext http, string? parallelism, [AsParameters] Services services, IOptions<JsonOptions> json, ILoggerFactory logs) =>
                 ImportAsync(http, parallelism, services, json.Value.SerializerOptions, logs, options))
-            .WithName("ImportSubscribers")
+            .WithName("importSubscribers")
             .WithSummary("Import existing subscribers (NDJSON)")
             .WithDescription(
                 "The body is NDJSON (application/x-ndjson): one ImportRecord object per line, streamed; up to " +

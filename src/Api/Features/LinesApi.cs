@@ -18,18 +18,18 @@ public static class LinesApi
     public static IEndpointRouteBuilder MapLines(this IEndpointRouteBuilder app)
     {
         var lines = app.MapGroup("/v1/lines").WithTags("Lines").RequireAccess(Policies.Operator);
-        lines.MapPost("/", Create).Problems(409);
-        lines.MapPatch("/{lineId}", ChangePlan).Problems(404, 409);
-        lines.MapPost("/{lineId}/option", AddOption).Problems(404, 409);
-        lines.MapPost("/{lineId}/cancellation", Cancel).Problems(404, 409);
+        lines.MapPost("/", Create).WithName("createLine").WithSummary("Create a line, with or without the option (ENR-1)").Problems(409);
+        lines.MapPatch("/{lineId}", ChangePlan).WithName("changePlan").WithSummary("Change a line's plan (ENR-4)").Problems(404, 409);
+        lines.MapPost("/{lineId}/option", AddOption).WithName("addOption").WithSummary("Add the option to an existing line: always refused (ENR-1)").Problems(404, 409);
+        lines.MapPost("/{lineId}/cancellation", Cancel).WithName("cancelLine").WithSummary("Cancel a line; the option ends the same date (ENR-3)").Problems(404, 409);
 
         // What the line's own subscriber may do too.
         var line = app.MapGroup("/v1/lines/{lineId}").WithTags("Lines").RequireAccess(Policies.Line);
-        line.MapGet("", Get).Problems(404);
-        line.MapPost("/option/termination", Terminate).Problems(404, 409);
-        line.MapGet("/history", History).Problems(404);
-        line.MapGet("/reception", Reception).Problems(404);
-        line.MapGet("/charges", Charges).WithTags("Charges").Problems(404);
+        line.MapGet("", Get).WithName("getLine").WithSummary("Read a line and its option").Problems(404);
+        line.MapPost("/option/termination", Terminate).WithName("terminateOption").WithSummary("Terminate the option (BIL-3, COV-7)").Problems(404, 409);
+        line.MapGet("/history", History).WithName("getLineHistory").WithSummary("Read a line's history").Problems(404);
+        line.MapGet("/reception", Reception).WithName("getReception").WithSummary("The reception desk for the line's plan (REC-1, REC-2)").Problems(404);
+        line.MapGet("/charges", Charges).WithName("getCharges").WithSummary("A line's charges for a month (BIL-1..4)").WithTags("Charges").Problems(404);
         return app;
     }
 

@@ -24,6 +24,7 @@ public static class HttpSetup
         {
             var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
             context.ProblemDetails.Extensions.TryAdd("code", Problems.CodeOf(status));
+            context.ProblemDetails.Detail ??= Problems.DetailOf(status, context.HttpContext);
             context.ProblemDetails.Extensions.Remove("traceId");
             if (context.ProblemDetails.Extensions.TryGetValue(Problems.RetryAfterSeconds, out var seconds) && seconds is int wait)
             {
@@ -40,13 +41,7 @@ public static class HttpSetup
         });
         services.AddSingleton<IdempotencyKeys.InFlight>();
         services.AddSingleton<DeviceGrains>();
-        services.AddOpenApi(o => o.AddSchemaTransformer<RequestSchemas>().AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Warranty API";
-            document.Info.Version = "v1";
-            document.Info.Description = "Device warranty option (つながる端末保証): lines, devices, coverage, claims and charges. Rule IDs refer to SPEC.md.";
-            return Task.CompletedTask;
-        }).AddBearerSecurity());
+        services.AddOpenApi(o => o.AddSchemaTransformer<RequestSchemas>().AddContract().AddBearerSecurity());
         return services;
     }
 
@@ -80,6 +75,17 @@ public static class HttpSetup
         app.UseAuthorization();
         // After authorization: a key is scoped to the principal, and a refused request does not hold it.
         app.UseIdempotencyKeys();
+        // The reference page's relative links resolve only without a trailing slash: /reference/v1/ → /reference/v1.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Value is { Length: > 11 } path && path.StartsWith("/reference/", StringComparison.Ordinal) && path.EndsWith('/'))
+            {
+                context.Response.Redirect(path.TrimEnd('/') + context.Request.QueryString, permanent: true);
+                return Task.CompletedTask;
+            }
+
+            return next(context);
+        });
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/reference", o => o
                 .WithTitle("Warranty API")

@@ -71,6 +71,17 @@ public static class Problems
         _ => "error",
     };
 
+    /// <summary>What to do about a status the framework produced by itself, when it gave no detail.</summary>
+    public static string? DetailOf(int status, HttpContext http) => status switch
+    {
+        StatusCodes.Status404NotFound => $"No resource at {http.Request.Path}.",
+        StatusCodes.Status405MethodNotAllowed => $"{http.Request.Method} is not allowed on {http.Request.Path}.",
+        StatusCodes.Status415UnsupportedMediaType => http.Request.ContentType is { Length: > 0 } type
+            ? $"The body was sent as '{type}': send it as application/json (Content-Type: application/json)."
+            : "The body has no Content-Type: send it as application/json (Content-Type: application/json).",
+        _ => null,
+    };
+
     private static string TitleOf(int status) => status switch
     {
         400 => "Bad Request",

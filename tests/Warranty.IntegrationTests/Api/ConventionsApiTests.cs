@@ -97,6 +97,63 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
         var (status, _, problem) = await RawAsync(HttpMethod.Post, "/v1/lines", "lineId=1", "application/x-www-form-urlencoded");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, status);
         Assert.Equal("unsupported_media_type", problem.Code());
+        // The 415 says what to send.
+        Assert.Contains("application/json", problem!["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_body_whose_only_field_is_optional_may_be_omitted()
+    {
+        var lineId = await NewLineAsync();
+        foreach (var step in new[] { "withdrawal", "exchange-delivery", "initial-defect-report" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/lines/{lineId}/claims/C0001/{step}");
+            using var response = await Http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            // Not a 400 about the missing body: the request reaches the line, which has no such claim.
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{step}: {(int)response.StatusCode} {text}");
+            Assert.Contains("claim_not_found", text);
+        }
+    }
+
+    [Fact]
+    public async Task The_reference_page_answers_with_and_without_a_trailing_slash()
+    {
+        using var anonymous = Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var slash = await anonymous.GetAsync("/reference/v1/");
+        Assert.Equal(HttpStatusCode.MovedPermanently, slash.StatusCode);
+        Assert.Equal("/reference/v1", slash.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/reference/v1")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Every_operation_has_an_id_a_summary_a_described_tag_and_its_common_answers()
+    {
+        using var anonymous = Factory.CreateClient();
+        var (_, document) = await anonymous.GetJsonAsync("/openapi/v1.json");
+        var tags = document!["tags"]!.AsArray().ToDictionary(t => t.Str("name")!, t => t.Str("description"));
+        Assert.All(tags.Values, d => Assert.False(string.IsNullOrWhiteSpace(d)));
+        Assert.Equal("http://localhost:5000", document["servers"]![0].Str("url"));
+        var ids = new HashSet<string>();
+        foreach (var (path, item) in document["paths"]!.AsObject())
+        {
+            foreach (var (method, operation) in item!.AsObject())
+            {
+                var where = $"{method} {path}";
+                Assert.True(ids.Add(operation.Str("operationId") ?? ""), $"{where}: missing or repeated operationId");
+                Assert.False(string.IsNullOrWhiteSpace(operation.Str("summary")), $"{where}: no summary");
+                Assert.All(operation!["tags"]!.AsArray(), t => Assert.True(tags.ContainsKey(t!.GetValue<string>()), $"{where}: undescribed tag {t}"));
+                if (path.StartsWith("/v1/", StringComparison.Ordinal))
+                {
+                    var responses = operation["responses"]!.AsObject().Select(r => r.Key).ToHashSet();
+                    Assert.True(new[] { "400", "401", "403", "429", "503" }.All(responses.Contains), $"{where}: {string.Join(",", responses)}");
+                    if (operation["requestBody"] is not null)
+                    {
+                        Assert.True(responses.Contains("413") && responses.Contains("415"), $"{where}: {string.Join(",", responses)}");
+                    }
+                }
+            }
+        }
     }
 
     [Fact]

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace Warranty.Api.Http;
+
+/// <summary>
+/// What the OpenAPI document says of every operation beyond its own declarations: the document's title, its tags
+/// with their descriptions, the server URL (from configuration, never from the request), and the answers any
+/// operation can give: 401 and 403 (those that need a token), 429 (the rate limits), 503 (the cluster), and 413
+/// and 415 for those with a body. Each is a problem document, as the operation's 400 is.
+/// </summary>
+public static class ContractDocument
+{
+    /// <summary>The public base URL the document names as its server (<c>Warranty:PublicUrl</c>).</summary>
+    public const string PublicUrlSetting = "Warranty:PublicUrl";
+
+    public const string DefaultPublicUrl = "http://localhost:5000";
+
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Lines", "Lines (SIM or eSIM) and their warranty option: creation (ENR-1), plan changes (ENR-4), termination (COV-7, BIL-3), cancellation (ENR-3), history and the reception desk (REC-1, REC-2)."),
+        ("Devices", "The covered device: registration and correction (REG-1..8), devices with their claims and coverage periods, and coverage lookups as of a date (COV-1..7)."),
+        ("Usage feed", "The network's observations of a device on a line's SIM, which claims check (COV-5)."),
+        ("Claims", "Repair and exchange claims: quotes and filings (CLM-1, CLM-13), then the steps from device receipt to repair completion or exchange delivery (CLM-2..12)."),
+        ("Charges", "What a line is billed for a month: the option's fee (BIL-1..3) and the claims' charges (BIL-4)."),
+        ("Catalogue", "The model catalogue (per TAC) and the exchange stock of designated models (CLM-9)."),
+        ("Admin", "Bulk import of existing subscribers (NDJSON)."),
+        ("Operations", "Liveness and readiness probes."),
+    ];
+
+    private static readonly (string Status, string Description)[] Common =
+    [
+        ("401", "No token, or a token that is not valid (`unauthorized`)."),
+        ("403", "The token's role may not do this, or a subscriber's token for another line (`forbidden`)."),
+        ("429", "Over the principal's rate limit (`rate_limited`); `Retry-After` says when to retry."),
+        ("503", "The service is overloaded or its cluster is changing (`overloaded`, `unavailable`); `Retry-After` says when to retry."),
+    ];
+
+    private static readonly (string Status, string Description)[] WithBody =
+    [
+        ("413", "The body is larger than the limit (`payload_too_large`)."),
+        ("415", "The body is not sent as `application/json` (`unsupported_media_type`)."),
+    ];
+
+    public static OpenApiOptions AddContract(this OpenApiOptions options) => options
+        .AddDocumentTransformer((document, context, _) =>
+        {
+            var configuration = context.ApplicationServices.GetRequiredService<IConfiguration>();
+            document.Info.Title = "Warranty API";
+            document.Info.Version = "v1";
+            document.Info.Description = "Device warranty option (つながる端末保証): lines, devices, coverage, claims and charges. " +
+                "Rule IDs (ENR-1, COV-5 …) are explained in the repository's docs/rules.md.";
+            var url = configuration[PublicUrlSetting] is { Length: > 0 } configured ? configured : DefaultPublicUrl;
+            document.Servers = [new OpenApiServer { Url = url.TrimEnd('/'), Description = "Configured by Warranty:PublicUrl." }];
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            return Task.CompletedTask;
+        })
+        .AddOperationTransformer((operation, context, _) =>
+        {
+            operation.Responses ??= new OpenApiResponses();
+            if (!operation.Responses.TryGetValue("400", out var badRequest))
+            {
+                return Task.CompletedTask;
+            }
+
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+            {
+                return Task.CompletedTask;
+            }
+
+            IEnumerable<(string Status, string Description)> answers = Common;
+            if (operation.RequestBody is not null)
+            {
+                answers = answers.Concat(WithBody);
+            }
+
+            foreach (var (status, description) in answers)
+            {
+                if (!operation.Responses.ContainsKey(status))
+                {
+                    operation.Responses[status] = new OpenApiResponse { Description = description, Content = badRequest.Content };
+                }
+            }
+
+            return Task.CompletedTask;
+        });
+}
