@@ -43,7 +43,38 @@ public static class ContractDocument
         ("415", "The body is not sent as `application/json` (`unsupported_media_type`)."),
     ];
 
+    /// <summary>POSTs that take no Idempotency-Key: a quote changes nothing, adding an option is always refused, an import is re-runnable.</summary>
+    private static readonly HashSet<string> Unkeyed = ["quoteClaim", "addOption", "importSubscribers"];
+
     public static OpenApiOptions AddContract(this OpenApiOptions options) => options
+        .AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) && schema.Properties is { } properties)
+            {
+                schema.Description = "A problem document (RFC 9457) with the contract's extensions.";
+                properties["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "A URI naming the problem's kind." };
+                properties["title"] = new OpenApiSchema { Type = JsonSchemaType.String };
+                properties["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" };
+                properties["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "What went wrong, in words." };
+                properties["code"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The error code (docs/rules.md lists them all)." };
+                properties["rules"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Items = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[A-Z]{3}-[0-9]+[a-h]?$" },
+                    Description = "The rule IDs that refused the request, when rules did (docs/rules.md).",
+                };
+                properties["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    Description = "For a 400: each bad field (or header) and what is wrong with it.",
+                };
+                properties["retryAfterSeconds"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "For a 429 or 503: seconds until a retry may succeed (also Retry-After)." };
+                schema.Required = new HashSet<string> { "type", "title", "status", "code" };
+            }
+
+            return Task.CompletedTask;
+        })
         .AddDocumentTransformer((document, context, _) =>
         {
             var configuration = context.ApplicationServices.GetRequiredService<IConfiguration>();
@@ -67,6 +98,30 @@ public static class ContractDocument
             if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
             {
                 return Task.CompletedTask;
+            }
+
+            if (context.Description.HttpMethod == "POST" && operation.OperationId is { } id && !Unkeyed.Contains(id))
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyKeys.Header,
+                    In = ParameterLocation.Header,
+                    Required = false,
+                    Description = "Makes a retry safe: the same key with the same request replays the first response; with another " +
+                        "request it is 422 `idempotency_key_reused`; while the first is being served, 409 `idempotency_key_in_flight`. " +
+                        "Scoped to the token's subject and the line; kept 24 hours.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[\\x21-\\x7E]{1,128}$", MinLength = 1, MaxLength = 128 },
+                });
+                if (!operation.Responses.ContainsKey("409"))
+                {
+                    operation.Responses["409"] = new OpenApiResponse { Description = "Conflict, e.g. `idempotency_key_in_flight`.", Content = badRequest.Content };
+                }
+
+                if (!operation.Responses.ContainsKey("422"))
+                {
+                    operation.Responses["422"] = new OpenApiResponse { Description = "Unprocessable, e.g. `idempotency_key_reused`.", Content = badRequest.Content };
+                }
             }
 
             IEnumerable<(string Status, string Description)> answers = Common;

@@ -134,6 +134,10 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
         var tags = document!["tags"]!.AsArray().ToDictionary(t => t.Str("name")!, t => t.Str("description"));
         Assert.All(tags.Values, d => Assert.False(string.IsNullOrWhiteSpace(d)));
         Assert.Equal("http://localhost:5000", document["servers"]![0].Str("url"));
+        var problem = document["components"]!["schemas"]!["ProblemDetails"]!;
+        Assert.All(new[] { "code", "rules", "errors" }, p => Assert.NotNull(problem["properties"]![p]));
+        var keyed = document["paths"]!["/v1/lines/{lineId}/claims"]!["post"]!["parameters"]!.AsArray();
+        Assert.Contains(keyed, p => p.Str("name") == "Idempotency-Key" && p.Str("in") == "header");
         var ids = new HashSet<string>();
         foreach (var (path, item) in document["paths"]!.AsObject())
         {
