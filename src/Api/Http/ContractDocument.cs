@@ -43,6 +43,41 @@ public static class ContractDocument
         ("415", "The body is not sent as `application/json` (`unsupported_media_type`)."),
     ];
 
+    /// <summary>
+    /// A request field that takes an enum's values refers to that enum's schema, the one responses use, so a generated
+    /// client has one type per enum for both directions.
+    /// </summary>
+    private static void ShareEnums(OpenApiDocument document)
+    {
+        if (document.Components?.Schemas is not { } schemas)
+        {
+            return;
+        }
+
+        static string Key(IEnumerable<System.Text.Json.Nodes.JsonNode> values) =>
+            string.Join("|", values.Select(v => v?.ToString()).Where(v => v is not null).Order(StringComparer.Ordinal));
+
+        var enums = schemas
+            .Where(s => s.Value.Enum is { Count: > 0 } values && !s.Key.EndsWith("Request", StringComparison.Ordinal))
+            .GroupBy(s => Key(s.Value.Enum!))
+            .ToDictionary(g => g.Key, g => g.First().Key);
+        foreach (var (name, schema) in schemas.Where(s => s.Key.EndsWith("Request", StringComparison.Ordinal)).ToList())
+        {
+            if (schema is not OpenApiSchema request || request.Properties is not { } properties)
+            {
+                continue;
+            }
+
+            foreach (var (field, property) in properties.ToList())
+            {
+                if (property.Enum is { Count: > 0 } values && enums.TryGetValue(Key(values), out var shared))
+                {
+                    properties[field] = new OpenApiSchemaReference(shared, document);
+                }
+            }
+        }
+    }
+
     /// <summary>POSTs that take no Idempotency-Key: a quote changes nothing, adding an option is always refused, an import is re-runnable.</summary>
     private static readonly HashSet<string> Unkeyed = ["quoteClaim", "addOption", "importSubscribers"];
 
@@ -85,6 +120,7 @@ public static class ContractDocument
             var url = configuration[PublicUrlSetting] is { Length: > 0 } configured ? configured : DefaultPublicUrl;
             document.Servers = [new OpenApiServer { Url = url.TrimEnd('/'), Description = "Configured by Warranty:PublicUrl." }];
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            ShareEnums(document);
             return Task.CompletedTask;
         })
         .AddOperationTransformer((operation, context, _) =>
@@ -121,6 +157,23 @@ public static class ContractDocument
                 if (!operation.Responses.ContainsKey("422"))
                 {
                     operation.Responses["422"] = new OpenApiResponse { Description = "Unprocessable, e.g. `idempotency_key_reused`.", Content = badRequest.Content };
+                }
+            }
+
+            foreach (var parameter in operation.Parameters ?? [])
+            {
+                if (parameter.Schema is OpenApiSchema schema)
+                {
+                    (schema.Pattern, schema.Format) = parameter.Name switch
+                    {
+                        "tac" => ("^[0-9]{8}$", schema.Format),
+                        "imei" => ("^[0-9]{15}$", schema.Format),
+                        "lineId" => ("^[A-Za-z0-9-]{1,32}$", schema.Format),
+                        "claimId" => ("^C[0-9]{4,}$", schema.Format),
+                        "month" => ("^[0-9]{4}-(0[1-9]|1[0-2])$", schema.Format),
+                        "date" => (schema.Pattern, "date"),
+                        _ => (schema.Pattern, schema.Format),
+                    };
                 }
             }
 

@@ -30,6 +30,19 @@ public sealed class RequestSchemas : IOpenApiSchemaTransformer
         if (type.Name.EndsWith("Request", StringComparison.Ordinal) && type.DeclaringType?.Namespace == FeaturesNamespace && schema.Properties is { } properties)
         {
             schema.Required = new HashSet<string>(properties.Keys.Where(k => !Optional.Contains(k)));
+            foreach (var (name, property) in properties)
+            {
+                if (property is OpenApiSchema field)
+                {
+                    // Bound loosely (nullable) so one 400 names every bad field; the contract's required fields take no null.
+                    if (schema.Required.Contains(name) && field.Type is { } fieldType)
+                    {
+                        field.Type = fieldType & ~JsonSchemaType.Null;
+                    }
+
+                    Constrain(name, field);
+                }
+            }
         }
 
         if (type == typeof(Grains.Interfaces.CoveragePeriod))
@@ -49,6 +62,38 @@ public sealed class RequestSchemas : IOpenApiSchemaTransformer
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>The format, pattern or bounds of a request field, by its name (the same names mean the same thing everywhere).</summary>
+    private static void Constrain(string name, OpenApiSchema field)
+    {
+        switch (name)
+        {
+            case "lineId":
+                field.Pattern = "^[A-Za-z0-9-]{1,32}$";
+                field.Description = "1–32 of A–Z, a–z, 0–9 and '-'.";
+                break;
+            case "imei" or "replacementImei" or "makerReplacementImei":
+                field.Pattern = "^[0-9]{15}$";
+                field.Description = "An IMEI: 15 digits whose last is the Luhn check digit of the first 14 (REG-3); the first 8 (the TAC) must be in the catalogue.";
+                break;
+            case "serviceStartDate" or "date" or "releaseDate":
+                field.Format = "date";
+                field.Description = $"A date, yyyy-MM-dd, from {RequestReader.MinYear}-01-01 to {RequestReader.MaxYear}-12-31.";
+                break;
+            case "at" or "registeredAt":
+                field.Format = "date-time";
+                field.Description = "A timestamp with its offset (RFC 3339, e.g. 2026-06-01T10:00:00+09:00), at most " +
+                    $"{RequestReader.FutureTolerance.TotalMinutes:0} minutes ahead of the service's clock; omitted (where optional): now.";
+                break;
+            case "quantity" or "repairCostYen" or "estimatedRepairCostYen":
+                field.Minimum = "0";
+                field.Maximum = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
+            case "note":
+                field.MaxLength = Features.ClaimsApi.MaxNoteLength;
+                break;
+        }
     }
 
     private static IEnumerable<string> Names(Type enumType) =>
