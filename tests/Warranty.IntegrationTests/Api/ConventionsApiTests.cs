@@ -207,6 +207,12 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
         // Request bodies: API.md's required fields (all but the optional ones) and enum values.
         var create = schemas["CreateLineRequest"]!;
         Assert.Equal(["lineId", "plan", "serviceStartDate", "simType", "warrantyOption"], create["required"]!.AsArray().Select(v => v!.GetValue<string>()).Order().ToArray());
-        Assert.Equal(["physical", "esim"], create["properties"]!["simType"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray());
+        // One schema per enum, for requests and responses alike.
+        Assert.Equal("#/components/schemas/SimType", create["properties"]!["simType"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(["physical", "esim"], schemas["SimType"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToArray());
+        // Required fields take no null; constrained fields carry their pattern or format.
+        Assert.Equal("string", create["properties"]!["lineId"]!["type"]!.GetValue<string>());
+        Assert.Equal("^[A-Za-z0-9-]{1,32}$", create["properties"]!["lineId"]!["pattern"]!.GetValue<string>());
+        Assert.Equal("date", create["properties"]!["serviceStartDate"]!["format"]!.GetValue<string>());
     }
 }
