@@ -13,6 +13,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 results="$(mktemp -d "${TMPDIR:-/tmp}/warranty-test-results.XXXXXX")"
 trap 'rm -rf "$results"' EXIT
 
+# The contract tests (ContractLintTests) run the OpenAPI linters pinned in tools/contract: installed once, from the
+# lockfile, when missing.
+if [ ! -x tools/contract/node_modules/.bin/redocly ] || [ ! -x tools/contract/node_modules/.bin/spectral ]; then
+  npm ci --prefix tools/contract --no-audit --no-fund --loglevel=error > /dev/null
+fi
+
 status=0
 dotnet test Warranty.sln -c Release \
   --logger "trx;LogFilePrefix=results" \

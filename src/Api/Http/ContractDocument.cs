@@ -84,6 +84,14 @@ public static class ContractDocument
     public static OpenApiOptions AddContract(this OpenApiOptions options) => options
         .AddSchemaTransformer((schema, context, _) =>
         {
+            // An enum's schema lists its values only: where a field may be null, the field says so (oneOf null or the
+            // enum). A null among the values made every null field fail strict validation.
+            if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
+            {
+                schema.Enum = values.Where(v => v is not null).ToList();
+                schema.Type = JsonSchemaType.String;
+            }
+
             if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) && schema.Properties is { } properties)
             {
                 schema.Description = "A problem document (RFC 9457) with the contract's extensions.";
@@ -117,6 +125,8 @@ public static class ContractDocument
             document.Info.Version = "v1";
             document.Info.Description = "Device warranty option (つながる端末保証): lines, devices, coverage, claims and charges. " +
                 "Rule IDs (ENR-1, COV-5 …) are explained in the repository's docs/rules.md.";
+            document.Info.Contact = new OpenApiContact { Name = "Warranty service team" };
+            document.Info.License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" };
             var url = configuration[PublicUrlSetting] is { Length: > 0 } configured ? configured : DefaultPublicUrl;
             document.Servers = [new OpenApiServer { Url = url.TrimEnd('/'), Description = "Configured by Warranty:PublicUrl." }];
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
