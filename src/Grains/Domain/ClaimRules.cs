@@ -74,6 +74,40 @@ public static class ClaimRules
     }
 
     /// <summary>
+    /// A refusal's detail: for each failed rule of <paramref name="decision"/>, in words, why it failed for this claim,
+    /// with the values that made it fail (CLM-13 names every rule; this says what each one found).
+    /// </summary>
+    public static string Explain(LineState line, ClaimDecision decision, Incident incident, DateOnly date)
+    {
+        var option = line.Option!;
+        var device = decision.Device;
+        var reasons = decision.Rules.Select(rule => rule switch
+        {
+            "REG-1" when device is not null =>
+                $"REG-1: the covered device was registered on {Day(JapanTime.DateOf(device.RegisteredAt))}, after the incident on {Day(date)}",
+            "REG-1" => "REG-1: no device is registered on this line",
+            "CLM-8" => $"CLM-8: the device {option.ExcludedImei} was excluded at inspection and no device is covered",
+            "REG-2" => $"REG-2: no device was registered by the deadline {Day(option.RegistrationDeadline)}, so the option has lapsed",
+            "COV-1" => $"COV-1: {WireNames.Of(incident)} is not a covered incident (theft and loss are not covered)",
+            "COV-2" when device is not null =>
+                $"COV-2: natural failure is covered through {Day(CoverageRules.NaturalFailureCoveredUntil(device.ReleaseDate))} " +
+                $"({Terms.NaturalFailureMonths} months from the model's release on {Day(device.ReleaseDate)}); the incident is on {Day(date)}",
+            "COV-4" => $"COV-4: claims are accepted from {Day(option.CoverageStartDate)}; the incident is on {Day(date)}",
+            "COV-5" when device is not null && UsageRules.LastUsageOnOrBefore(line.Usage, device.Imei, date) is { } last =>
+                $"COV-5: last use on this line was {Day(last)}, more than {Terms.UsageLookbackDays} days before the incident on {Day(date)}",
+            "COV-5" => $"COV-5: the device was not seen on this line on or before the incident on {Day(date)} (within {Terms.UsageLookbackDays} days is needed)",
+            "COV-7" => $"COV-7: the option ended on {Day(option.TerminatedOn ?? date)}; the incident is on {Day(date)}",
+            "CLM-1" =>
+                $"CLM-1: {decision.Counts.Claims} claims already count in the contract year {Day(decision.Year.Start)} to {Day(decision.Year.End)} " +
+                $"(at most {Terms.ClaimsPerContractYear})",
+            _ => rule,
+        });
+        return $"The claim cannot be accepted. {string.Join("; ", reasons)}.";
+    }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
     /// What the claim would cost: the exchange fee by its use number (CLM-3), the cap (CLM-4) and, for an
     /// estimated repair cost, the excess the subscriber would pay.
     /// </summary>

@@ -87,7 +87,7 @@ public sealed partial class LineGrain
         if (!decision.Eligible)
         {
             Refusals.Record(time.GetUtcNow());
-            return WarrantyError.Refused(ClaimErrorCodes.ClaimRefused, "The claim cannot be accepted; see rules.", decision.Rules);
+            return WarrantyError.Refused(ClaimErrorCodes.ClaimRefused, ClaimRules.Explain(Line, decision, command.Incident, JapanTime.DateOf(context.At)), decision.Rules);
         }
 
         var sequence = Line.ClaimSequence + 1;
