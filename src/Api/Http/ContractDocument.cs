@@ -92,6 +92,13 @@ public static class ContractDocument
                 schema.Type = JsonSchemaType.String;
             }
 
+            // A history entry's data values are strings, or null where the event has no such value.
+            if (context.JsonTypeInfo.Type == typeof(Grains.Interfaces.HistoryEntry) && schema.Properties is { } entry && entry.TryGetValue("data", out var dataSchema) && dataSchema is OpenApiSchema data)
+            {
+                data.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null };
+                data.Description = "The event's values, as strings (null where the event has none).";
+            }
+
             if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) && schema.Properties is { } properties)
             {
                 schema.Description = "A problem document (RFC 9457) with the contract's extensions.";
@@ -188,9 +195,10 @@ public static class ContractDocument
             }
 
             IEnumerable<(string Status, string Description)> answers = Common;
-            if (operation.RequestBody is not null)
+            // Any request may carry a body, and one over the limit is 413 whatever the operation; 415 where it takes one.
+            if (context.Description.HttpMethod is "POST" or "PUT" or "PATCH")
             {
-                answers = answers.Concat(WithBody);
+                answers = answers.Concat(WithBody.Where(b => b.Status == "413" || operation.RequestBody is not null));
             }
 
             foreach (var (status, description) in answers)

@@ -41,13 +41,28 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             _ => "",
         };
 
+    /// <summary>Checks every response of this host against the served OpenAPI document (issue 11).</summary>
+    public ContractValidator Contract { get; } = new();
+
     public async Task InitializeAsync()
     {
         _connectionString = await CreateStoreAsync();
         _ = Server; // start the host now, not in the first test
+        using var client = CreateClient();
+        Contract.Load(await client.GetStringAsync("/openapi/v1.json"));
     }
 
-    public new async Task DisposeAsync() => await base.DisposeAsync();
+    public new async Task DisposeAsync()
+    {
+        // The count of responses checked against the contract, for the record (dotnet test shows it with -v n).
+        Console.WriteLine($"contract: {Contract.Validated} responses of the {GetType().Name} host checked against the served OpenAPI document, {Contract.Failures.Count} drifted");
+        if (Environment.GetEnvironmentVariable("WARRANTY_CONTRACT_DRIFTS") is { Length: > 0 } file)
+        {
+            await File.AppendAllLinesAsync(file, Contract.Failures);
+        }
+
+        await base.DisposeAsync();
+    }
 
     /// <summary>A client that sends a token of <paramref name="role"/> (a subscriber's bound to <paramref name="lineId"/>).</summary>
     public HttpClient ClientFor(string role, string? lineId = null) => CreateClient().As(role, lineId);
@@ -76,7 +91,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Warranty:Reception:GigaPhone", "0120-111-111");
         builder.UseSetting("Warranty:Reception:LegacyPhone", "0120-222-222");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock);
+            services.AddSingleton<IStartupFilter>(new ContractValidationStartupFilter(Contract));
+        });
     }
 }
 

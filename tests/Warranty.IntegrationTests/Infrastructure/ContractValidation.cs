@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Json.Schema;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace Warranty.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Issue 11: every response the API tests receive is checked against the served OpenAPI document. The status must be
+/// one the operation declares, and a JSON body must match that status's schema (JSON Schema 2020-12, as OpenAPI 3.1
+/// writes it). A response that does not is replaced by a 500 naming the drift, so the test that made the request
+/// fails; <see cref="Failures"/> keeps them all.
+/// </summary>
+public sealed class ContractValidator
+{
+    private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
+    private List<(Regex Pattern, string Template)> _paths = [];
+    private JsonDocument? _document;
+    private BuildOptions? _build;
+    private string _base = "";
+    private int _validated;
+
+    /// <summary>Responses checked so far (every status; bodies too when they are JSON).</summary>
+    public int Validated => Volatile.Read(ref _validated);
+
+    public ConcurrentQueue<string> Failures { get; } = new();
+
+    public bool Loaded => _document is not null;
+
+    public void Load(string openApiJson)
+    {
+        var document = JsonDocument.Parse(openApiJson);
+        _base = $"urn:warranty-contract:{Guid.NewGuid():N}";
+        var build = new BuildOptions();
+        SchemaRegistry.Global.Register(new JsonElementBaseDocument(document.RootElement, new Uri(_base)));
+        _paths = document.RootElement.GetProperty("paths").EnumerateObject()
+            .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^/]+?}", "[^/]+") + "$"), p.Name))
+            .OrderBy(p => p.Name.Count(c => c == '{'))
+            .ToList();
+        _build = build;
+        _document = document;
+    }
+
+    /// <summary>Null when the response keeps the contract; else what is wrong.</summary>
+    public string? Check(string method, string path, int status, string? contentType, byte[] body)
+    {
+        if (_document is not { } document || _build is null)
+        {
+            return null;
+        }
+
+        var template = _paths.FirstOrDefault(p => p.Pattern.IsMatch(path)).Template;
+        if (template is null
+            || !document.RootElement.GetProperty("paths").GetProperty(template).TryGetProperty(method.ToLowerInvariant(), out var operation))
+        {
+            return null; // not an operation of the contract (health, the document itself, an unknown route or method)
+        }
+
+        Interlocked.Increment(ref _validated);
+        var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!operation.GetProperty("responses").TryGetProperty(code, out var response))
+        {
+            return $"{method} {path} answered {status}, which {method} {template} does not declare";
+        }
+
+        var media = contentType?.Split(';')[0].Trim();
+        if (body.Length == 0 || media is null || !media.EndsWith("json", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (!response.TryGetProperty("content", out var content) || !content.TryGetProperty(media, out var declared) || !declared.TryGetProperty("schema", out _))
+        {
+            return $"{method} {path} answered {status} as {media}, which {method} {template} does not declare";
+        }
+
+        var pointer = $"#/paths/{Escape(template)}/{method.ToLowerInvariant()}/responses/{code}/content/{Escape(media)}/schema";
+        var schema = _schemas.GetOrAdd(pointer, p => JsonSchema.FromText($"{{\"$ref\":\"{_base}{p}\"}}", _build));
+        using var json = JsonDocument.Parse(body);
+        var result = schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (result.IsValid)
+        {
+            return null;
+        }
+
+        var errors = (result.Details ?? [])
+            .Where(d => d.Errors is { Count: > 0 })
+            .Take(6)
+            .Select(d => $"{d.InstanceLocation} ({d.SchemaLocation}): {string.Join(", ", d.Errors!.Values)}");
+        return $"{method} {path} answered {status} with a body that does not match {method} {template}'s schema: {string.Join("; ", errors)}. Body: {Encoding.UTF8.GetString(body)}";
+    }
+
+    /// <summary>A JSON Pointer segment as a URI fragment holds it (RFC 6901, sections 4 and 6).</summary>
+    private static string Escape(string segment) =>
+        Uri.EscapeDataString(segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal));
+}
+
+/// <summary>Puts <see cref="ContractValidator"/> in front of the test host's pipeline (streamed imports pass through).</summary>
+public sealed class ContractValidationStartupFilter(ContractValidator validator) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use(async (context, nextMiddleware) =>
+        {
+            if (!validator.Loaded || context.Request.Path.StartsWithSegments("/v1/admin/imports"))
+            {
+                await nextMiddleware(context);
+                return;
+            }
+
+            var original = context.Response.Body;
+            using var buffer = new MemoryStream();
+            context.Response.Body = buffer;
+            try
+            {
+                await nextMiddleware(context);
+            }
+            finally
+            {
+                context.Response.Body = original;
+            }
+
+            var body = buffer.ToArray();
+            var drift = validator.Check(context.Request.Method, context.Request.Path.Value ?? "", context.Response.StatusCode, context.Response.ContentType, body);
+            if (drift is not null)
+            {
+                validator.Failures.Enqueue(drift);
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                context.Response.ContentType = "application/problem+json";
+                context.Response.ContentLength = null;
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new { status = 500, code = "contract_drift", detail = "Contract drift: " + drift }));
+                return;
+            }
+
+            await original.WriteAsync(body);
+        });
+        next(app);
+    };
+}
