@@ -115,6 +115,36 @@ public static class RegistrationRules
         return RuleOrder.Where(failed.Contains).ToArray();
     }
 
-    public static WarrantyError Ineligible(IReadOnlyList<string> rules) =>
-        WarrantyError.Refused(ErrorCodes.DeviceIneligible, "The device is not eligible for the warranty option.", rules);
+    public static WarrantyError Ineligible(IReadOnlyList<string> rules, CatalogModel? model = null, DateOnly? serviceStartDate = null) =>
+        WarrantyError.Refused(ErrorCodes.DeviceIneligible, Explain(rules, model, serviceStartDate), rules);
+
+    /// <summary>A refusal's detail: what each failed rule found (REG-8 names every rule; this says why each failed).</summary>
+    public static string Explain(IReadOnlyList<string> rules, CatalogModel? model = null, DateOnly? serviceStartDate = null)
+    {
+        var name = model is null ? "the model" : $"the model {model.Maker} {model.Model}";
+        var reasons = rules.Select(rule => rule switch
+        {
+            "REG-6a" => $"REG-6a: {name} is Wi-Fi only, so it cannot communicate with this line's SIM",
+            "REG-6b" => "REG-6b: the device is not declared free of cracks and water damage and working normally",
+            "REG-6c" => "REG-6c: the device is not declared owned by the subscriber (or is declared rented or leased)",
+            "REG-6d" => $"REG-6d: {name} is not a genuine product sold in Japan with the technical conformity mark",
+            "REG-6e" => $"REG-6e: {name} cannot be repaired in Japan",
+            "REG-6f" when model is not null && serviceStartDate is { } start =>
+                $"REG-6f: {name} was released on {Day(model.ReleaseDate)}, more than {Terms.MaxDeviceAgeMonths} months before the " +
+                $"service start on {Day(start)} (the earliest release accepted is {Day(start.AddMonths(-Terms.MaxDeviceAgeMonths))})",
+            "REG-6f" => $"REG-6f: the model was released more than {Terms.MaxDeviceAgeMonths} months before the service start",
+            "REG-7a" => "REG-7a: the device is declared rented or leased",
+            "REG-7b" => "REG-7b: the device is declared used for business",
+            "REG-7c" => "REG-7c: the device is declared (or was found at an inspection) repaired or modified other than by the maker's official repair",
+            "REG-7d" => "REG-7d: the device is declared lost or stolen property of a third party",
+            "REG-7e" => "REG-7e: the device is declared SIM-unlocked by an unofficial method",
+            "REG-7f" => $"REG-7f: {name} is a Wi-Fi-only model",
+            "REG-7g" => $"REG-7g: {name} is sold only outside Japan",
+            "REG-7h" => "REG-7h: the device is declared covered by another insurance or warranty",
+            _ => rule,
+        });
+        return $"The device is not eligible for the warranty option. {string.Join("; ", reasons)}.";
+    }
+
+    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

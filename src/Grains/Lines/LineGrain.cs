@@ -314,7 +314,7 @@ public sealed partial class LineGrain(
             model, command.Declarations, Line.ServiceStartDate, knownModified: attachable.Value?.Status == DeviceStatus.Excluded);
         if (failed.Count > 0)
         {
-            return RegistrationRules.Ineligible(failed);
+            return RegistrationRules.Ineligible(failed, model, Line.ServiceStartDate);
         }
 
         var pending = new PendingRegistration(
