@@ -134,6 +134,10 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
         var tags = document!["tags"]!.AsArray().ToDictionary(t => t.Str("name")!, t => t.Str("description"));
         Assert.All(tags.Values, d => Assert.False(string.IsNullOrWhiteSpace(d)));
         Assert.Equal("http://localhost:5000", document["servers"]![0].Str("url"));
+        // Every request body has an example (the linters check each against its schema).
+        Assert.All(
+            document["components"]!["schemas"]!.AsObject().Where(s => s.Key.EndsWith("Request", StringComparison.Ordinal)),
+            s => Assert.True(s.Value!["examples"] is JsonArray { Count: > 0 }, $"{s.Key} has no example"));
         var problem = document["components"]!["schemas"]!["ProblemDetails"]!;
         Assert.All(new[] { "code", "rules", "errors" }, p => Assert.NotNull(problem["properties"]![p]));
         var keyed = document["paths"]!["/v1/lines/{lineId}/claims"]!["post"]!["parameters"]!.AsArray();
