@@ -135,16 +135,11 @@ public sealed class DeviceGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>The linked line's facts in the first slot; another line's (an earlier period) in the second.</summary>
+    /// <summary>The linked line's facts in the first slot, another line's (an earlier period) in the second; <see cref="FactsOf"/> reads both.</summary>
     private void Keep(CoverageFacts facts)
     {
-        if (facts.LineId == Device.LineId || _facts is null || _facts.LineId == facts.LineId)
+        if (facts.LineId == Device.LineId)
         {
-            if (_facts is { } previous && previous.LineId != facts.LineId && previous.LineId != Device.LineId)
-            {
-                _earlierFacts = previous;
-            }
-
             _facts = facts;
         }
         else

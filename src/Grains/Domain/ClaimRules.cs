@@ -84,28 +84,26 @@ public static class ClaimRules
         var reasons = decision.Rules.Select(rule => rule switch
         {
             "REG-1" when device is not null =>
-                $"REG-1: the covered device was registered on {Day(JapanTime.DateOf(device.RegisteredAt))}, after the incident on {Day(date)}",
+                $"REG-1: the covered device was registered on {WireNames.Date(JapanTime.DateOf(device.RegisteredAt))}, after the incident on {WireNames.Date(date)}",
             "REG-1" => "REG-1: no device is registered on this line",
             "CLM-8" => $"CLM-8: the device {option.ExcludedImei} was excluded at inspection and no device is covered",
-            "REG-2" => $"REG-2: no device was registered by the deadline {Day(option.RegistrationDeadline)}, so the option has lapsed",
+            "REG-2" => $"REG-2: no device was registered by the deadline {WireNames.Date(option.RegistrationDeadline)}, so the option has lapsed",
             "COV-1" => $"COV-1: {WireNames.Of(incident)} is not a covered incident (theft and loss are not covered)",
             "COV-2" when device is not null =>
-                $"COV-2: natural failure is covered through {Day(CoverageRules.NaturalFailureCoveredUntil(device.ReleaseDate))} " +
-                $"({Terms.NaturalFailureMonths} months from the model's release on {Day(device.ReleaseDate)}); the incident is on {Day(date)}",
-            "COV-4" => $"COV-4: claims are accepted from {Day(option.CoverageStartDate)}; the incident is on {Day(date)}",
+                $"COV-2: natural failure is covered through {WireNames.Date(CoverageRules.NaturalFailureCoveredUntil(device.ReleaseDate))} " +
+                $"({Terms.NaturalFailureMonths} months from the model's release on {WireNames.Date(device.ReleaseDate)}); the incident is on {WireNames.Date(date)}",
+            "COV-4" => $"COV-4: claims are accepted from {WireNames.Date(option.CoverageStartDate)}; the incident is on {WireNames.Date(date)}",
             "COV-5" when device is not null && UsageRules.LastUsageOnOrBefore(line.Usage, device.Imei, date) is { } last =>
-                $"COV-5: last use on this line was {Day(last)}, more than {Terms.UsageLookbackDays} days before the incident on {Day(date)}",
-            "COV-5" => $"COV-5: the device was not seen on this line on or before the incident on {Day(date)} (within {Terms.UsageLookbackDays} days is needed)",
-            "COV-7" => $"COV-7: the option ended on {Day(option.TerminatedOn ?? date)}; the incident is on {Day(date)}",
+                $"COV-5: last use on this line was {WireNames.Date(last)}, more than {Terms.UsageLookbackDays} days before the incident on {WireNames.Date(date)}",
+            "COV-5" => $"COV-5: the device was not seen on this line on or before the incident on {WireNames.Date(date)} (within {Terms.UsageLookbackDays} days is needed)",
+            "COV-7" => $"COV-7: the option ended on {WireNames.Date(option.TerminatedOn ?? date)}; the incident is on {WireNames.Date(date)}",
             "CLM-1" =>
-                $"CLM-1: {decision.Counts.Claims} claims already count in the contract year {Day(decision.Year.Start)} to {Day(decision.Year.End)} " +
+                $"CLM-1: {decision.Counts.Claims} claims already count in the contract year {WireNames.Date(decision.Year.Start)} to {WireNames.Date(decision.Year.End)} " +
                 $"(at most {Terms.ClaimsPerContractYear})",
             _ => rule,
         });
         return $"The claim cannot be accepted. {string.Join("; ", reasons)}.";
     }
-
-    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// What the claim would cost: the exchange fee by its use number (CLM-3), the cap (CLM-4) and, for an

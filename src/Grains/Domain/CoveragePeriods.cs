@@ -40,34 +40,8 @@ public static class CoveragePeriods
         periods.Count > 0 && periods[^1].Until is null ? periods[^1] : null;
 
     /// <summary><paramref name="imei"/>'s periods on the line, for its coverage facts.</summary>
-    public static IReadOnlyList<PeriodFact> FactsOf(IReadOnlyList<CoveredPeriod> periods, string imei)
-    {
-        var count = 0;
-        foreach (var period in periods)
-        {
-            if (period.Device.Imei == imei)
-            {
-                count++;
-            }
-        }
-
-        if (count == 0)
-        {
-            return [];
-        }
-
-        var facts = new PeriodFact[count];
-        var i = 0;
-        foreach (var period in periods)
-        {
-            if (period.Device.Imei == imei)
-            {
-                facts[i++] = new PeriodFact(period.From, period.Until, period.EndReason, period.EndRule);
-            }
-        }
-
-        return facts;
-    }
+    public static IReadOnlyList<PeriodFact> FactsOf(IReadOnlyList<CoveredPeriod> periods, string imei) =>
+        periods.Where(p => p.Device.Imei == imei).Select(p => new PeriodFact(p.From, p.Until, p.EndReason, p.EndRule)).ToArray();
 
     /// <summary>
     /// A period as a device shows it (<see cref="CoveragePeriod"/>), with the option's termination applied: an open

@@ -55,7 +55,7 @@ public static class CoverageRules
         foreach (var period in facts.Periods)
         {
             var (until, reason) = CoveragePeriods.WithTermination(period, facts.TerminatedOn, facts.Cancelled);
-            if (period.From <= date && (until is null || date <= until) && (until is null || until >= period.From))
+            if (period.From <= date && (until is null || date <= until))
             {
                 containing = period;
                 break;

@@ -130,8 +130,8 @@ public static class RegistrationRules
             "REG-6d" => $"REG-6d: {name} is not a genuine product sold in Japan with the technical conformity mark",
             "REG-6e" => $"REG-6e: {name} cannot be repaired in Japan",
             "REG-6f" when model is not null && serviceStartDate is { } start =>
-                $"REG-6f: {name} was released on {Day(model.ReleaseDate)}, more than {Terms.MaxDeviceAgeMonths} months before the " +
-                $"service start on {Day(start)} (the earliest release accepted is {Day(start.AddMonths(-Terms.MaxDeviceAgeMonths))})",
+                $"REG-6f: {name} was released on {WireNames.Date(model.ReleaseDate)}, more than {Terms.MaxDeviceAgeMonths} months before the " +
+                $"service start on {WireNames.Date(start)} (the earliest release accepted is {WireNames.Date(start.AddMonths(-Terms.MaxDeviceAgeMonths))})",
             "REG-6f" => $"REG-6f: the model was released more than {Terms.MaxDeviceAgeMonths} months before the service start",
             "REG-7a" => "REG-7a: the device is declared rented or leased",
             "REG-7b" => "REG-7b: the device is declared used for business",
@@ -145,6 +145,4 @@ public static class RegistrationRules
         });
         return $"The device is not eligible for the warranty option. {string.Join("; ", reasons)}.";
     }
-
-    private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -2,9 +2,11 @@ using System.Text.Json;
 
 namespace Warranty.Grains.Domain;
 
-/// <summary>Enum values as the contract spells them: snake_case.</summary>
+/// <summary>Values as the contract spells them: enums in snake_case, dates as yyyy-MM-dd.</summary>
 public static class WireNames
 {
+    public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public static string Of<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     public static bool TryParse<T>(string? text, out T value) where T : struct, Enum

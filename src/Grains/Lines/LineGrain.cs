@@ -708,7 +708,7 @@ public sealed partial class LineGrain(
     private static HistoryEntry Entry(EventContext context, string type, Dictionary<string, string?> data) =>
         new(context.At, type, context.Actor, data);
 
-    private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Date(DateOnly date) => WireNames.Date(date);
 
     private static string Wire<T>(T value) where T : struct, Enum => WireNames.Of(value);
 }

@@ -155,40 +155,24 @@ public abstract class CoverageAsOfTests(ApiFactory factory) : ClaimTestBase(fact
         Assert.Equal([$"{lineId} 2026-04-25 2026-06-02 excluded"], await PeriodsAsync(imei));
     }
 
-    [Fact]
-    public async Task COV_7_a_termination_ends_coverage_after_its_date_and_leaves_earlier_answers_alone()
+    [Theory]
+    [InlineData("option/termination", "terminated")]
+    [InlineData("cancellation", "cancelled")]
+    public async Task COV_7_ENR_3_a_termination_or_cancellation_ends_coverage_after_its_date_and_leaves_earlier_answers_alone(string path, string endReason)
     {
         var (lineId, imei, _) = await EligibleLineAsync();
         string[] days = ["2026-06-09", "2026-06-10", "2026-06-11"];
         var before = await AnswersAsync(imei, days);
         Assert.All(days, d => AssertCovered(before[d], lineId));
 
-        var (status, body) = await Http.PostJsonAsync($"/v1/lines/{lineId}/option/termination", new { date = "2026-06-10" });
+        var (status, body) = await Http.PostJsonAsync($"/v1/lines/{lineId}/{path}", new { date = "2026-06-10" });
         Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
 
         var after = await AnswersAsync(imei, days);
         Assert.Equal(before["2026-06-09"], after["2026-06-09"]);
         Assert.Equal(before["2026-06-10"], after["2026-06-10"]);
         AssertNotCovered(after["2026-06-11"], lineId, "COV-7");
-        Assert.Equal([$"{lineId} 2026-04-25 2026-06-10 terminated"], await PeriodsAsync(imei));
-    }
-
-    [Fact]
-    public async Task ENR_3_a_cancellation_ends_coverage_after_its_date_and_leaves_earlier_answers_alone()
-    {
-        var (lineId, imei, _) = await EligibleLineAsync();
-        string[] days = ["2026-06-09", "2026-06-10", "2026-06-11"];
-        var before = await AnswersAsync(imei, days);
-        Assert.All(days, d => AssertCovered(before[d], lineId));
-
-        var (status, body) = await Http.PostJsonAsync($"/v1/lines/{lineId}/cancellation", new { date = "2026-06-10" });
-        Assert.True(status == HttpStatusCode.OK, body?.ToJsonString());
-
-        var after = await AnswersAsync(imei, days);
-        Assert.Equal(before["2026-06-09"], after["2026-06-09"]);
-        Assert.Equal(before["2026-06-10"], after["2026-06-10"]);
-        AssertNotCovered(after["2026-06-11"], lineId, "COV-7");
-        Assert.Equal([$"{lineId} 2026-04-25 2026-06-10 cancelled"], await PeriodsAsync(imei));
+        Assert.Equal([$"{lineId} 2026-04-25 2026-06-10 {endReason}"], await PeriodsAsync(imei));
     }
 
     [Fact]
