@@ -115,14 +115,15 @@ public static class LinesApi
         return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).CancelAsync(date, new EventContext(at, Endpoints.Actor(http))));
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<HistoryEntry>>, ProblemHttpResult>> History(string lineId, [AsParameters] Services services)
+    public static async Task<Results<Ok<IReadOnlyList<HistoryRecord>>, ProblemHttpResult>> History(string lineId, [AsParameters] Services services)
     {
         if (Endpoints.InvalidLineId(services, lineId) is { } problem)
         {
             return problem;
         }
 
-        return Endpoints.Ok(await services.Grains.GetGrain<ILineGrain>(lineId).GetHistoryAsync());
+        var history = await services.Grains.GetGrain<ILineGrain>(lineId).GetHistoryAsync();
+        return history.Error is { } error ? Problems.From(error) : TypedResults.Ok(HistoryJson.Of(history.Value!));
     }
 
     public static async Task<Results<Ok<ReceptionView>, ProblemHttpResult>> Reception(string lineId, [AsParameters] Services services)

@@ -78,6 +78,129 @@ public static class ContractDocument
         }
     }
 
+    /// <summary>The component name of a history entry (<see cref="HistoryRecord"/>), whose schema <see cref="HistorySchemas"/> writes.</summary>
+    public const string HistoryEntrySchema = "HistoryEntry";
+
+    /// <summary>
+    /// A history entry is one of a schema per entry <c>type</c> (<see cref="Grains.Interfaces.HistoryTypes"/>), told apart by
+    /// <c>type</c>: each names its data's values with their JSON types, all required, null only where the type says so.
+    /// </summary>
+    private static void HistorySchemas(OpenApiDocument document)
+    {
+        if (document.Components?.Schemas is not { } schemas || !schemas.ContainsKey(HistoryEntrySchema))
+        {
+            return;
+        }
+
+        IOpenApiSchema ValueSchema(Grains.Interfaces.HistoryField field)
+        {
+            IOpenApiSchema value = field.Kind switch
+            {
+                Grains.Interfaces.HistoryValueKind.Boolean => new OpenApiSchema { Type = JsonSchemaType.Boolean },
+                Grains.Interfaces.HistoryValueKind.Integer => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int64", Minimum = "0" },
+                Grains.Interfaces.HistoryValueKind.Date => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+                Grains.Interfaces.HistoryValueKind.Imei => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{15}$" },
+                Grains.Interfaces.HistoryValueKind.Tac => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[0-9]{8}$" },
+                Grains.Interfaces.HistoryValueKind.ClaimId => new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^C[0-9]{4,}$" },
+                Grains.Interfaces.HistoryValueKind.Choice => EnumReference(field.Values!),
+                _ => new OpenApiSchema { Type = JsonSchemaType.String },
+            };
+            if (value is OpenApiSchema inline)
+            {
+                inline.Description = field.Description;
+                if (field.Nullable)
+                {
+                    inline.Type |= JsonSchemaType.Null;
+                }
+
+                return inline;
+            }
+
+            return field.Nullable
+                ? new OpenApiSchema { Description = field.Description, OneOf = [new OpenApiSchema { Type = JsonSchemaType.Null }, value] }
+                : new OpenApiSchemaReference(field.Values!.Name, document) { Description = field.Description };
+        }
+
+        IOpenApiSchema EnumReference(Type values)
+        {
+            if (!schemas.ContainsKey(values.Name))
+            {
+                schemas[values.Name] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.String,
+                    Enum = Enum.GetNames(values).Select(n => (System.Text.Json.Nodes.JsonNode)System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n)).ToList(),
+                };
+            }
+
+            return new OpenApiSchemaReference(values.Name, document);
+        }
+
+        static string Pascal(string snake) => string.Concat(snake.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+
+        var mapping = new Dictionary<string, OpenApiSchemaReference>();
+        foreach (var type in Grains.Interfaces.HistoryTypes.All)
+        {
+            var name = Pascal(type.Name);
+            schemas[name + "Data"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = $"The values of a `{type.Name}` entry.",
+                Properties = type.Fields.ToDictionary(f => f.Name, ValueSchema),
+                Required = type.Fields.Select(f => f.Name).ToHashSet(),
+                AdditionalPropertiesAllowed = false,
+            };
+            schemas[name + "Entry"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = type.Description,
+                Properties = new Dictionary<string, IOpenApiSchema>
+                {
+                    ["at"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", Description = "When it happened, as the request gave it." },
+                    ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [type.Name] },
+                    ["actor"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The `sub` of the token that made the change." },
+                    ["data"] = new OpenApiSchemaReference(name + "Data", document),
+                },
+                Required = new HashSet<string> { "at", "type", "actor", "data" },
+            };
+            mapping[type.Name] = new OpenApiSchemaReference(name + "Entry", document);
+        }
+
+        schemas[HistoryEntrySchema] = new OpenApiSchema
+        {
+            Description = "One event of a line's history; `type` says which, and so which values `data` carries.",
+            OneOf = mapping.Values.Cast<IOpenApiSchema>().ToList(),
+            Discriminator = new OpenApiDiscriminator { PropertyName = "type", Mapping = mapping },
+        };
+        schemas.Remove(nameof(System.Text.Json.Nodes.JsonObject));
+    }
+
+    /// <summary>
+    /// An example of every response body (<see cref="ResponseExamples"/>): the operation's own type for a success, a problem
+    /// document fitting the status and the operation for an error. Each response gets its own media type object, since
+    /// the added statuses started as copies of the 400's.
+    /// </summary>
+    private static void AddExamples(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        var json = context.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var tag = operation.Tags?.FirstOrDefault()?.Name;
+        var path = "/" + context.Description.RelativePath;
+        foreach (var (status, response) in operation.Responses ?? [])
+        {
+            if (response is not OpenApiResponse answer || answer.Content is not { Count: > 0 } content)
+            {
+                continue;
+            }
+
+            var type = context.Description.SupportedResponseTypes.FirstOrDefault(r => r.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) == status)?.Type;
+            var example = status[0] is '4' or '5'
+                ? ResponseExamples.Problem(status, tag, path, json)
+                : type is not null && type != typeof(void) ? ResponseExamples.For(type, json) : null;
+            answer.Content = content.ToDictionary(
+                c => c.Key,
+                c => new OpenApiMediaType { Schema = c.Value.Schema, Example = example ?? c.Value.Example });
+        }
+    }
+
     /// <summary>POSTs that take no Idempotency-Key: a quote changes nothing, adding an option is always refused, an import is re-runnable.</summary>
     private static readonly HashSet<string> Unkeyed = ["quoteClaim", "addOption", "importSubscribers"];
 
@@ -90,13 +213,6 @@ public static class ContractDocument
             {
                 schema.Enum = values.Where(v => v is not null).ToList();
                 schema.Type = JsonSchemaType.String;
-            }
-
-            // A history entry's data values are strings, or null where the event has no such value.
-            if (context.JsonTypeInfo.Type == typeof(Grains.Interfaces.HistoryEntry) && schema.Properties is { } entry && entry.TryGetValue("data", out var dataSchema) && dataSchema is OpenApiSchema data)
-            {
-                data.AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null };
-                data.Description = "The event's values, as strings (null where the event has none).";
             }
 
             if (context.JsonTypeInfo.Type == typeof(Microsoft.AspNetCore.Mvc.ProblemDetails) && schema.Properties is { } properties)
@@ -137,6 +253,7 @@ public static class ContractDocument
             var url = configuration[PublicUrlSetting] is { Length: > 0 } configured ? configured : DefaultPublicUrl;
             document.Servers = [new OpenApiServer { Url = url.TrimEnd('/'), Description = "Configured by Warranty:PublicUrl." }];
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            HistorySchemas(document);
             ShareEnums(document);
             return Task.CompletedTask;
         })
@@ -209,6 +326,12 @@ public static class ContractDocument
                 }
             }
 
+            return Task.CompletedTask;
+        })
+        .AddOperationTransformer((operation, context, _) =>
+        {
+            // After the answers above are added, so that each gets its example.
+            AddExamples(operation, context);
             return Task.CompletedTask;
         });
 }

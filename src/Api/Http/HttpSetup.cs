@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Warranty.Api.Http.Auth;
@@ -41,7 +42,11 @@ public static class HttpSetup
         });
         services.AddSingleton<IdempotencyKeys.InFlight>();
         services.AddSingleton<DeviceGrains>();
-        services.AddOpenApi(o => o.AddSchemaTransformer<RequestSchemas>().AddContract().AddBearerSecurity());
+        services.AddOpenApi(o =>
+        {
+            o.CreateSchemaReferenceId = type => type.Type == typeof(HistoryRecord) ? ContractDocument.HistoryEntrySchema : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+            o.AddSchemaTransformer<RequestSchemas>().AddContract().AddBearerSecurity();
+        });
         return services;
     }
 

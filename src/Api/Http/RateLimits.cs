@@ -60,6 +60,10 @@ public static class RateLimits
     public const string RateLimited = "rate_limited";
     public const string Overloaded = "overloaded";
 
+    public const string RateLimitedDetail = "Too many requests from this principal; retry after the time in Retry-After.";
+
+    public const string OverloadedDetail = "The service is at its limit of concurrent requests; retry after the time in Retry-After.";
+
     public static IServiceCollection AddWarrantyRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RateLimitOptions>()
@@ -110,12 +114,7 @@ public static class RateLimits
         var limited = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = limited ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
         var status = limited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
-        var problem = Problems.Create(
-            status,
-            limited ? RateLimited : Overloaded,
-            limited
-                ? "Too many requests from this principal; retry after the time in Retry-After."
-                : "The service is at its limit of concurrent requests; retry after the time in Retry-After.");
+        var problem = Problems.Create(status, limited ? RateLimited : Overloaded, limited ? RateLimitedDetail : OverloadedDetail);
         context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await Results.Problem(problem).ExecuteAsync(context);

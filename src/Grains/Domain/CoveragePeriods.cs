@@ -65,7 +65,7 @@ public static class CoveragePeriods
         var changes = new List<(DateTimeOffset At, string? OldImei, CoveredDevice? New, CoverageEndReason Reason, string Rule)>();
         foreach (var entry in line.History)
         {
-            if (entry.Type is "device_registered" or "device_corrected" && entry.Data.TryGetValue("imei", out var imei) && imei is not null)
+            if ((entry.Type == HistoryTypes.DeviceRegistered.Name || entry.Type == HistoryTypes.DeviceCorrected.Name) && entry.Data.TryGetValue("imei", out var imei) && imei is not null)
             {
                 var model = entry.Data.TryGetValue("model", out var name) ? name ?? "" : "";
                 var device = option.Device?.Imei == imei

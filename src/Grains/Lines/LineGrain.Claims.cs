@@ -98,11 +98,11 @@ public sealed partial class LineGrain
             {
                 ClaimSequence = sequence,
                 Claims = [.. Line.Claims, claim],
-                History = [.. Line.History, ClaimEntry(context, "claim_filed", claim, new()
+                History = [.. Line.History, ClaimEntry(context, HistoryTypes.ClaimFiled, claim, new()
                 {
                     ["imei"] = claim.Imei,
                     ["incident"] = WireNames.Of(claim.Incident),
-                    ["loanerRequested"] = claim.LoanerRequested ? "true" : "false",
+                    ["loanerRequested"] = Bool(claim.LoanerRequested),
                     ["note"] = claim.Note,
                 })],
             });
@@ -181,7 +181,7 @@ public sealed partial class LineGrain
             claim with { CountsTowardLimit = false },
             ClaimStatus.Withdrawn,
             context,
-            ClaimEntry(context, "claim_withdrawn", claim, []));
+            ClaimEntry(context, HistoryTypes.ClaimWithdrawn, claim, []));
         return null;
     }
 
@@ -193,9 +193,9 @@ public sealed partial class LineGrain
         }
 
         // CLM-7: the other items are recorded as declared.
-        await CommitClaimAsync(claim with { Receipt = receipt }, ClaimStatus.Inspecting, context, ClaimEntry(context, "claim_device_received", claim, new()
+        await CommitClaimAsync(claim with { Receipt = receipt }, ClaimStatus.Inspecting, context, ClaimEntry(context, HistoryTypes.ClaimDeviceReceived, claim, new()
         {
-            ["consentFormEnclosed"] = "true",
+            ["consentFormEnclosed"] = Bool(true),
             ["simAndSdRemoved"] = Bool(receipt.SimAndSdRemoved),
             ["esimErased"] = Bool(receipt.EsimErased),
             ["dataErased"] = Bool(receipt.DataErased),
@@ -206,7 +206,7 @@ public sealed partial class LineGrain
 
     private async Task<WarrantyError?> InspectAsync(ClaimState claim, InspectionOutcome outcome, RejectReason? reason, EventContext context)
     {
-        var entry = ClaimEntry(context, "claim_inspected", claim, new()
+        var entry = ClaimEntry(context, HistoryTypes.ClaimInspected, claim, new()
         {
             ["outcome"] = WireNames.Of(outcome),
             ["reason"] = reason is { } r ? WireNames.Of(r) : null,
@@ -256,9 +256,9 @@ public sealed partial class LineGrain
     {
         var completionDate = JapanTime.DateOf(context.At);
         var charges = ClaimRules.RepairCharges(claim.ClaimId, repairCostYen, claim.LoanerRequested, completionDate, fees.Value);
-        var entry = ClaimEntry(context, "claim_repair_completed", claim, new()
+        var entry = ClaimEntry(context, HistoryTypes.ClaimRepairCompleted, claim, new()
         {
-            ["repairCostYen"] = repairCostYen.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["repairCostYen"] = HistoryValues.Of(repairCostYen),
             ["makerReplacementImei"] = makerReplacementImei,
         });
         var completed = claim with { RepairCostYen = repairCostYen, Charges = charges };
@@ -347,7 +347,7 @@ public sealed partial class LineGrain
                 claim with { PendingShipment = null, PendingShipmentKey = null, Replacement = pending },
                 ClaimStatus.ExchangeShipped,
                 context,
-                ClaimEntry(context, "claim_exchange_shipped", claim, new() { ["replacementImei"] = pending.Imei, ["tac"] = pending.Tac }));
+                ClaimEntry(context, HistoryTypes.ClaimExchangeShipped, claim, new() { ["replacementImei"] = pending.Imei, ["tac"] = pending.Tac }));
             faults.Reached(FaultPoints.ShipmentCommitted);
             logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} shipped", claimId, LineId, pending.Imei);
         });
@@ -364,7 +364,7 @@ public sealed partial class LineGrain
             claim with { DeliveredAt = context.At, Charges = charges },
             ClaimStatus.Completed,
             context,
-            ClaimEntry(context, "claim_exchange_delivered", claim, new() { ["replacementImei"] = unit.Imei, ["useNumber"] = useNumber.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+            ClaimEntry(context, HistoryTypes.ClaimExchangeDelivered, claim, new() { ["replacementImei"] = unit.Imei, ["useNumber"] = HistoryValues.Of(useNumber) }),
             line => SwapCoveredDevice(line, claim.Imei, unit, context.At, "CLM-9"));
         logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} delivered and covered", claim.ClaimId, LineId, unit.Imei);
         return null;
@@ -380,7 +380,7 @@ public sealed partial class LineGrain
         // CLM-11: recorded on the completed claim; its status does not change.
         await RunProtocolStepAsync(() => SaveAsync(WithClaim(Line, claim with { InitialDefectReportedAt = context.At }) with
         {
-            History = [.. Line.History, ClaimEntry(context, "claim_initial_defect_reported", claim, [])],
+            History = [.. Line.History, ClaimEntry(context, HistoryTypes.ClaimInitialDefectReported, claim, [])],
         }));
         return null;
     }
@@ -434,11 +434,11 @@ public sealed partial class LineGrain
 
     private static WarrantyError NoOption() => WarrantyError.Conflict(ErrorCodes.NoOption, "The line has no warranty option.");
 
-    private static HistoryEntry ClaimEntry(EventContext context, string type, ClaimState claim, Dictionary<string, string?> data)
+    private static HistoryEntry ClaimEntry(EventContext context, HistoryType type, ClaimState claim, Dictionary<string, string?> data)
     {
         data["claimId"] = claim.ClaimId;
-        return new HistoryEntry(context.At, type, context.Actor, data);
+        return type.Entry(context.At, context.Actor, data);
     }
 
-    private static string Bool(bool value) => value ? "true" : "false";
+    private static string Bool(bool value) => HistoryValues.Of(value);
 }

@@ -151,12 +151,12 @@ public sealed partial class LineGrain(
 
         var line = created.Value! with
         {
-            History = [Entry(context, "line_created", new()
+            History = [Entry(context, HistoryTypes.LineCreated, new()
             {
                 ["plan"] = Wire(command.Plan),
                 ["simType"] = Wire(command.SimType),
                 ["serviceStartDate"] = Date(command.ServiceStartDate),
-                ["warrantyOption"] = command.WarrantyOption ? "true" : "false",
+                ["warrantyOption"] = HistoryValues.Of(command.WarrantyOption),
             })],
         };
         await SaveAsync(line);
@@ -191,7 +191,7 @@ public sealed partial class LineGrain(
         await SaveAsync(Line with
         {
             Plan = plan,
-            History = [.. Line.History, Entry(context, "plan_changed", new() { ["from"] = Wire(Line.Plan), ["to"] = Wire(plan) })],
+            History = [.. Line.History, Entry(context, HistoryTypes.PlanChanged, new() { ["from"] = Wire(Line.Plan), ["to"] = Wire(plan) })],
         });
         return View();
     }
@@ -226,7 +226,7 @@ public sealed partial class LineGrain(
         {
             Option = option,
             Outbox = WithEndNotice(Line.Outbox, option, context.At, CoverageEndReason.Terminated),
-            History = [.. Line.History, Entry(context, "option_terminated", new() { ["date"] = Date(date) })],
+            History = [.. Line.History, Entry(context, HistoryTypes.OptionTerminated, new() { ["date"] = Date(date) })],
         });
         logger.LogDebug("Line {LineId}: option terminated on {Date}", LineId, date);
         await DeliverOutboxAsync();
@@ -263,7 +263,7 @@ public sealed partial class LineGrain(
             CancelledOn = date,
             Option = option,
             Outbox = outbox,
-            History = [.. Line.History, Entry(context, "line_cancelled", new()
+            History = [.. Line.History, Entry(context, HistoryTypes.LineCancelled, new()
             {
                 ["date"] = Date(date),
                 ["optionTerminatedOn"] = option?.TerminatedOn is { } end ? Date(end) : null,
@@ -363,12 +363,9 @@ public sealed partial class LineGrain(
                 },
                 PendingRegistration = null,
                 Outbox = outbox,
-                History = [.. Line.History, new HistoryEntry(device.RegisteredAt, old is null ? "device_registered" : "device_corrected", pending.Actor, new Dictionary<string, string?>
-                {
-                    ["imei"] = device.Imei,
-                    ["model"] = device.ModelName,
-                    ["replacesImei"] = old?.Imei,
-                })],
+                History = [.. Line.History, (old is null
+                    ? HistoryTypes.DeviceRegistered.Entry(device.RegisteredAt, pending.Actor, new Dictionary<string, string?> { ["imei"] = device.Imei, ["model"] = device.ModelName })
+                    : HistoryTypes.DeviceCorrected.Entry(device.RegisteredAt, pending.Actor, new Dictionary<string, string?> { ["imei"] = device.Imei, ["model"] = device.ModelName, ["replacesImei"] = old.Imei }))],
             });
             faults.Reached(FaultPoints.RegistrationCommitted);
             logger.LogDebug("Line {LineId}: device {Imei} registered (replaces {OldImei})", LineId, device.Imei, old?.Imei);
@@ -705,8 +702,8 @@ public sealed partial class LineGrain(
 
     private WarrantyError LineCancelled() => WarrantyError.Conflict(ErrorCodes.LineCancelled, $"Line '{LineId}' is cancelled.");
 
-    private static HistoryEntry Entry(EventContext context, string type, Dictionary<string, string?> data) =>
-        new(context.At, type, context.Actor, data);
+    private static HistoryEntry Entry(EventContext context, HistoryType type, Dictionary<string, string?> data) =>
+        type.Entry(context.At, context.Actor, data);
 
     private static string Date(DateOnly date) => WireNames.Date(date);
 

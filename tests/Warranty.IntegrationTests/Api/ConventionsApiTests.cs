@@ -159,6 +159,20 @@ public sealed class ConventionsApiTests(ApiFactory factory) : ApiTestBase(factor
                     {
                         Assert.True(responses.Contains("413") && responses.Contains("415"), $"{where}: {string.Join(",", responses)}");
                     }
+
+                    // Every response body has an example (the linters check each against its schema); a problem's fits its status.
+                    foreach (var (status, response) in operation["responses"]!.AsObject())
+                    {
+                        foreach (var (mediaType, content) in response!["content"]?.AsObject() ?? [])
+                        {
+                            var example = content!["example"];
+                            Assert.True(example is not null, $"{where} {status} {mediaType}: no example");
+                            if (status[0] is '4' or '5')
+                            {
+                                Assert.Equal(status, example.Str("status"));
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Warranty.IntegrationTests.Infrastructure;
 
 namespace Warranty.IntegrationTests.Api;
@@ -180,7 +181,9 @@ public sealed class LinesApiTests(ApiFactory factory) : ApiTestBase(factory)
         Assert.Equal(new string?[] { "line_created", "device_registered", "plan_changed", "option_terminated" }, entries.Select(e => e.Str("type")).ToArray());
         string operatorSub = TestTokens.Subject("operator"), subscriberSub = TestTokens.Subject("subscriber", lineId);
         Assert.Equal(new string?[] { operatorSub, subscriberSub, operatorSub, subscriberSub }, entries.Select(e => e.Str("actor")).ToArray());
+        Assert.Equal(JsonValueKind.True, entries[0]!["data"]!["warrantyOption"]!.GetValueKind());
         Assert.Equal(imei, entries[1].Str("data.imei"));
+        Assert.False(entries[1]!["data"]!.AsObject().ContainsKey("replacesImei"));
         Assert.Equal("legacy", entries[2].Str("data.to"));
         Assert.Equal("2026-06-15T12:00:30+09:00", entries[2].Str("at"));
         Assert.Equal("2026-09-30", entries[3].Str("data.date"));

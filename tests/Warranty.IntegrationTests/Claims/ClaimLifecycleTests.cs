@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Warranty.IntegrationTests.Infrastructure;
 
 namespace Warranty.IntegrationTests.Claims;
@@ -30,10 +31,17 @@ public sealed class ClaimLifecycleTests(ApiFactory factory) : ClaimTestBase(fact
         Assert.Equal("completed", read.Str("status"));
         AssertTimeline(read, ("received", FiledAt), ("inspecting", ReceivedAt), ("repairing", InspectedAt), ("completed", CompletedAt));
         var history = await HistoryAsync(lineId);
-        AssertHistoryEntry(history, "claim_filed", claimId, FiledAt);
-        AssertHistoryEntry(history, "claim_device_received", claimId, ReceivedAt);
-        AssertHistoryEntry(history, "claim_inspected", claimId, InspectedAt);
-        AssertHistoryEntry(history, "claim_repair_completed", claimId, CompletedAt);
+        var filing = AssertHistoryEntry(history, "claim_filed", claimId, FiledAt);
+        var receipt = AssertHistoryEntry(history, "claim_device_received", claimId, ReceivedAt);
+        var inspection = AssertHistoryEntry(history, "claim_inspected", claimId, InspectedAt);
+        var repair = AssertHistoryEntry(history, "claim_repair_completed", claimId, CompletedAt);
+        // History values keep their JSON types: booleans, numbers, null where the entry type allows it.
+        Assert.Equal(JsonValueKind.False, filing["data"]!["loanerRequested"]!.GetValueKind());
+        Assert.Equal(JsonValueKind.True, receipt["data"]!["consentFormEnclosed"]!.GetValueKind());
+        Assert.Equal("repair", inspection.Str("data.outcome"));
+        Assert.Null(inspection["data"]!["reason"]);
+        Assert.True(inspection["data"]!.AsObject().ContainsKey("reason"));
+        Assert.Equal(JsonValueKind.Number, repair["data"]!["repairCostYen"]!.GetValueKind());
         // The device is still the covered one.
         Assert.Equal(imei, (await GetLineAsync(lineId)).Str("option.coveredImei"));
         Assert.Equal("covered", (await GetDeviceAsync(imei)).Str("status"));

@@ -35,7 +35,8 @@ public sealed class ContractValidator
     {
         var document = JsonDocument.Parse(openApiJson);
         _base = $"urn:warranty-contract:{Guid.NewGuid():N}";
-        var build = new BuildOptions();
+        // OpenAPI 3.1 schemas are JSON Schema 2020-12 with OpenAPI's own keywords (discriminator, example) beside them.
+        var build = new BuildOptions { Dialect = Dialect.Draft202012 };
         SchemaRegistry.Global.Register(new JsonElementBaseDocument(document.RootElement, new Uri(_base)));
         _paths = document.RootElement.GetProperty("paths").EnumerateObject()
             .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^/]+?}", "[^/]+") + "$"), p.Name))

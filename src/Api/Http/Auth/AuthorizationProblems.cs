@@ -16,6 +16,10 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
 
+    public const string MissingTokenDetail = "This endpoint needs a bearer token: send 'Authorization: Bearer <token>'.";
+
+    public const string ForbiddenDetail = "This token's role (or, for a subscriber, its line) does not allow this request.";
+
     // An admitted request goes straight on, without an async step of its own.
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult) =>
         authorizeResult.Succeeded ? next(context) : RefuseAsync(context, authorizeResult);
@@ -32,12 +36,12 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
 
         await context.ForbidAsync();
         await WriteAsync(context, Problems.Create(
-            StatusCodes.Status403Forbidden, Forbidden, "This token's role (or, for a subscriber, its line) does not allow this request."));
+            StatusCodes.Status403Forbidden, Forbidden, ForbiddenDetail));
     }
 
     private static string ChallengeDetail(AuthenticateResult authentication) => authentication.Failure switch
     {
-        null => "This endpoint needs a bearer token: send 'Authorization: Bearer <token>'.",
+        null => MissingTokenDetail,
         SecurityTokenExpiredException => "The bearer token has expired.",
         _ => "The bearer token is not valid for this service.",
     };
