@@ -9,8 +9,19 @@ if (DevTokenCommand.IsInvoked(args))
     return DevTokenCommand.Run(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+string? export = null;
+if (OpenApiExport.IsInvoked(args) && (export = OpenApiExport.TargetOf(args)) is null)
+{
+    return 2;
+}
+
+var builder = WebApplication.CreateBuilder(export is null ? args : []);
 builder.Configuration.AddShippedSettings();
+if (export is not null)
+{
+    OpenApiExport.Prepare(builder);
+}
+
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Bytes);
 builder.AddWarrantyAuth();
 builder.AddWarrantyOrleans();
@@ -26,6 +37,11 @@ app.MapLines();
 app.MapDevices();
 app.MapClaims();
 app.MapImport();
+if (export is not null)
+{
+    return await OpenApiExport.WriteAsync(app, export);
+}
+
 app.Run();
 return 0;
 
