@@ -135,8 +135,6 @@ public static class ContractDocument
             return new OpenApiSchemaReference(values.Name, document);
         }
 
-        static string Pascal(string snake) => string.Concat(snake.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
-
         var mapping = new Dictionary<string, OpenApiSchemaReference>();
         foreach (var type in Grains.Interfaces.HistoryTypes.All)
         {
@@ -201,6 +199,42 @@ public static class ContractDocument
         }
     }
 
+    /// <summary>
+    /// Names each enum value for code generators (<c>x-ms-enum</c>, which Kiota and AutoRest read): <c>screen_crack</c>
+    /// becomes the member <c>ScreenCrack</c>, as the service itself names it, instead of a generator's <c>Screen_crack</c>.
+    /// </summary>
+    private static void NameEnumMembers(OpenApiDocument document)
+    {
+        foreach (var (name, schema) in document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (schema is not OpenApiSchema { Enum: { Count: > 0 } values } enumSchema || values.Any(v => v?.GetValueKind() != System.Text.Json.JsonValueKind.String))
+            {
+                continue;
+            }
+
+            var members = new System.Text.Json.Nodes.JsonArray();
+            foreach (var value in values.Select(v => v!.GetValue<string>()))
+            {
+                members.Add(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["value"] = value,
+                    ["name"] = Pascal(value),
+                });
+            }
+
+            enumSchema.Extensions ??= new Dictionary<string, IOpenApiExtension>();
+            enumSchema.Extensions["x-ms-enum"] = new JsonNodeExtension(new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = name,
+                ["modelAsString"] = false,
+                ["values"] = members,
+            });
+        }
+    }
+
+    /// <summary><c>claim_filed</c> → <c>ClaimFiled</c>.</summary>
+    private static string Pascal(string snake) => string.Concat(snake.Split('_').Select(w => w.Length == 0 ? w : char.ToUpperInvariant(w[0]) + w[1..]));
+
     /// <summary>POSTs that take no Idempotency-Key: a quote changes nothing, adding an option is always refused, an import is re-runnable.</summary>
     private static readonly HashSet<string> Unkeyed = ["quoteClaim", "addOption", "importSubscribers"];
 
@@ -255,6 +289,7 @@ public static class ContractDocument
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             HistorySchemas(document);
             ShareEnums(document);
+            NameEnumMembers(document);
             return Task.CompletedTask;
         })
         .AddOperationTransformer((operation, context, _) =>
