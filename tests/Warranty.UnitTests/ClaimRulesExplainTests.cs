@@ -39,4 +39,32 @@ public class ClaimRulesExplainTests
         Assert.Contains("COV-7: the option ended on 2026-01-20", detail);
         Assert.True(detail.IndexOf("COV-1", StringComparison.Ordinal) < detail.IndexOf("COV-7", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void CLM_11_the_detail_names_the_arrival_the_last_day_and_the_reports_date()
+    {
+        var japan = TimeSpan.FromHours(9);
+        var claim = new ClaimState { ClaimId = "C0001", DeliveredAt = new DateTimeOffset(2026, 6, 5, 10, 0, 0, japan) };
+
+        var refusal = ClaimRules.CheckInitialDefectWindow(claim, new DateTimeOffset(2026, 6, 8, 9, 0, 0, japan));
+
+        Assert.Null(ClaimRules.CheckInitialDefectWindow(claim, new DateTimeOffset(2026, 6, 7, 23, 59, 0, japan)));
+        Assert.Equal(["CLM-11"], refusal!.Rules);
+        Assert.Equal(
+            "CLM-11: the exchange device arrived on 2026-06-05; a problem is reported within 2 days of arrival, by 2026-06-07, and this report is dated 2026-06-08.",
+            refusal.Detail);
+    }
+
+    [Fact]
+    public void CLM_9_and_CLM_2_the_details_say_what_the_replacement_or_the_device_is()
+    {
+        var ios = TestData.Model(kind: DeviceKind.Ios);
+
+        Assert.Equal(
+            $"CLM-9: the replacement must be a designated exchange model of kind android, and its model {ios.Tac} is ios and not designated for exchanges.",
+            ClaimRules.CheckReplacementModel(ios, DeviceKind.Android)!.Detail);
+        Assert.EndsWith("its model is not in the catalogue.", ClaimRules.CheckReplacementModel(null, DeviceKind.Android)!.Detail);
+        Assert.Null(ClaimRules.CheckReplacementModel(TestData.Model() with { ExchangeDesignated = true }, DeviceKind.Android));
+        Assert.Equal("CLM-2: the device is ios, and ios devices are repaired only, never exchanged.", ClaimRules.CheckExchangeAvailable(DeviceKind.Ios)!.Detail);
+    }
 }

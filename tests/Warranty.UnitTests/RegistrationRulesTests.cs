@@ -162,6 +162,7 @@ public class RegistrationRulesTests
         Assert.Equal(ErrorKind.Conflict, error.Kind);
         Assert.Equal("registration_window_closed", error.Code);
         Assert.Equal(["REG-2"], error.Rules);
+        Assert.Equal("REG-2: the registration on 2026-01-25 is after the window, which closed on 2026-01-24 (service start + 14 days).", error.Detail);
     }
 
     [Fact]
@@ -192,6 +193,7 @@ public class RegistrationRulesTests
         Assert.Equal(ErrorKind.Conflict, error.Kind);
         Assert.Equal("registration_window_closed", error.Code);
         Assert.Equal(["REG-2", "REG-4"], error.Rules);
+        Assert.EndsWith("REG-4: after the window the covered device changes only by an exchange (CLM-9) or a maker's replacement unit (CLM-6).", error.Detail);
     }
 
     [Fact]
@@ -217,6 +219,7 @@ public class RegistrationRulesTests
         Assert.Equal(ErrorKind.Conflict, error.Kind);
         Assert.Equal("option_not_active", error.Code);
         Assert.Equal(["ENR-3"], error.Rules);
+        Assert.Equal("ENR-3: the option was terminated on 2026-01-12, before the registration on 2026-01-13; a terminated option takes no device.", error.Detail);
     }
 
     [Fact]
@@ -230,6 +233,7 @@ public class RegistrationRulesTests
         };
 
         Assert.Equal("option_not_active", RegistrationRules.CheckOption(line, Start.AddDays(3))!.Code);
+        Assert.StartsWith("ENR-3: the line was cancelled on 2026-01-12,", RegistrationRules.CheckOption(line, Start.AddDays(3))!.Detail);
         Assert.Equal("option_not_active", RegistrationRules.CheckOption(line with { Option = line.Option! with { TerminatedOn = null } }, Start.AddDays(3))!.Code);
     }
 

@@ -28,7 +28,7 @@ public sealed class ExchangeStockGrain(
 
         if (!model.ExchangeDesignated)
         {
-            return WarrantyError.Refused(ErrorCodes.NotExchangeDesignated, $"Model {Tac} is not a designated exchange model.", ["CLM-9"]);
+            return WarrantyError.Refused(ErrorCodes.NotExchangeDesignated, $"CLM-9: model {Tac} is not a designated exchange model; only designated models are stocked.", ["CLM-9"]);
         }
 
         if (state.State.Quantity != quantity || !state.State.Set)
@@ -59,7 +59,7 @@ public sealed class ExchangeStockGrain(
         {
             if (state.State.Quantity <= 0)
             {
-                return WarrantyError.Conflict(ClaimErrorCodes.OutOfStock, $"No exchange stock of model {Tac}.", "CLM-9");
+                return WarrantyError.Conflict(ClaimErrorCodes.OutOfStock, $"CLM-9: no unit of model {Tac} is left in the exchange stock.", "CLM-9");
             }
 
             await SaveAsync(state.State with

@@ -338,7 +338,7 @@ public sealed class DeviceGrain(
     {
         if (Device.ReservedForLineId is { } reserved && reserved != lineId)
         {
-            return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, "The device is on its way to another line as an exchange device.", "REG-5");
+            return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, $"REG-5: device {Imei} is on its way to another line as an exchange device; one device is covered by one option at a time.", "REG-5");
         }
 
         if (!Device.Exists || Device.Status != DeviceStatus.Covered || Device.LineId == lineId || Device.LineId is null)
@@ -358,7 +358,7 @@ public sealed class DeviceGrain(
             return null;
         }
 
-        return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, "The device is covered by another line's option.", "REG-5");
+        return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, $"REG-5: on {WireNames.Date(date)} device {Imei} is the covered device of another line's option; one device is covered by one option at a time.", "REG-5");
     }
 
     private DeviceView? View()

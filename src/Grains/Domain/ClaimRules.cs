@@ -266,12 +266,12 @@ public static class ClaimRules
     /// <summary>CLM-7: the claim does not proceed to inspection without the repair consent form.</summary>
     public static WarrantyError? CheckReceipt(DeviceReceipt receipt) => receipt.ConsentFormEnclosed
         ? null
-        : WarrantyError.Refused(ClaimErrorCodes.ConsentFormMissing, "The repair consent form (修理同意書) was not enclosed.", ["CLM-7"]);
+        : WarrantyError.Refused(ClaimErrorCodes.ConsentFormMissing, "CLM-7: the repair consent form (修理同意書) was not enclosed; without it the claim does not go on to inspection.", ["CLM-7"]);
 
     /// <summary>CLM-2: ios and routers are repaired only.</summary>
     public static WarrantyError? CheckExchangeAvailable(DeviceKind kind) => CoverageRules.ExchangeableKind(kind)
         ? null
-        : WarrantyError.Refused(ClaimErrorCodes.ExchangeNotAvailable, $"{WireNames.Of(kind)} devices are repaired only.", ["CLM-2"]);
+        : WarrantyError.Refused(ClaimErrorCodes.ExchangeNotAvailable, $"CLM-2: the device is {WireNames.Of(kind)}, and {WireNames.Of(kind)} devices are repaired only, never exchanged.", ["CLM-2"]);
 
     /// <summary>CLM-9: the exchange device is a designated exchange model of the same kind.</summary>
     public static WarrantyError? CheckReplacementModel(CatalogModel? model, DeviceKind kind) =>
@@ -279,7 +279,8 @@ public static class ClaimRules
             ? null
             : WarrantyError.Refused(
                 ClaimErrorCodes.ReplacementNotDesignated,
-                $"The replacement must be a designated exchange model of kind {WireNames.Of(kind)}.",
+                $"CLM-9: the replacement must be a designated exchange model of kind {WireNames.Of(kind)}, and its model " +
+                (model is null ? "is not in the catalogue." : $"{model.Tac} is {WireNames.Of(model.Kind)}{(model.ExchangeDesignated ? "" : " and not designated for exchanges")}."),
                 ["CLM-9"]);
 
     /// <summary>CLM-11: within 2 days of arrival (arrival date + 2, inclusive).</summary>
@@ -288,7 +289,8 @@ public static class ClaimRules
             ? null
             : WarrantyError.Refused(
                 ClaimErrorCodes.InitialDefectWindowPassed,
-                $"Problems with an exchange device are reported within {InitialDefectDays} days of its arrival.",
+                $"CLM-11: the exchange device arrived on {WireNames.Date(JapanTime.DateOf(claim.DeliveredAt!.Value))}; a problem is reported within " +
+                $"{InitialDefectDays} days of arrival, by {WireNames.Date(JapanTime.DateOf(claim.DeliveredAt!.Value).AddDays(InitialDefectDays))}, and this report is dated {WireNames.Date(JapanTime.DateOf(at))}.",
                 ["CLM-11"]);
 
     /// <summary>

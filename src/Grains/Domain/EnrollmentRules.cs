@@ -39,7 +39,7 @@ public static class EnrollmentRules
     /// <summary>ENR-1: the option is only taken with a new line; ENR-2: one per line.</summary>
     public static WarrantyError AddOptionLater() => WarrantyError.Conflict(
         ErrorCodes.OptionEnrollmentClosed,
-        "The warranty option can only be taken out together with a new line application.",
+        "ENR-1: the warranty option can only be taken out together with a new line application (POST /v1/lines with warrantyOption: true).",
         "ENR-1");
 
     /// <summary>
@@ -88,7 +88,7 @@ public static class EnrollmentRules
 
         if (IsTerminated(line.Option, today))
         {
-            return WarrantyError.Conflict(ErrorCodes.OptionNotActive, $"The option is already terminated (on {line.Option.TerminatedOn:yyyy-MM-dd}).", "ENR-3");
+            return WarrantyError.Conflict(ErrorCodes.OptionNotActive, $"ENR-3: the option is already terminated (on {WireNames.Date(line.Option.TerminatedOn!.Value)}); a termination cannot be changed after it took effect.", "ENR-3");
         }
 
         var end = line.CancelledOn is { } cancelled && cancelled < date ? cancelled : date;

@@ -17,19 +17,25 @@ public static class RegistrationRules
     {
         if (line.Option is null)
         {
-            return WarrantyError.Conflict(ErrorCodes.NoOption, "The line has no warranty option.", "REG-1");
+            return WarrantyError.Conflict(ErrorCodes.NoOption, "REG-1: the line has no warranty option, so it covers no device.", "REG-1");
         }
 
         if (EnrollmentRules.IsTerminated(line.Option, registrationDate) || EnrollmentRules.IsCancelled(line, registrationDate))
         {
-            return WarrantyError.Conflict(ErrorCodes.OptionNotActive, "The option is terminated.", "ENR-3");
+            var end = EnrollmentRules.IsCancelled(line, registrationDate) ? $"the line was cancelled on {WireNames.Date(line.CancelledOn!.Value)}" : $"the option was terminated on {WireNames.Date(line.Option.TerminatedOn!.Value)}";
+            return WarrantyError.Conflict(
+                ErrorCodes.OptionNotActive,
+                $"ENR-3: {end}, before the registration on {WireNames.Date(registrationDate)}; a terminated option takes no device.",
+                "ENR-3");
         }
 
         if (registrationDate > line.Option.RegistrationDeadline)
         {
             return WarrantyError.Conflict(
                 ErrorCodes.RegistrationWindowClosed,
-                $"Devices can be registered or corrected only until {line.Option.RegistrationDeadline:yyyy-MM-dd} (service start + {Terms.RegistrationWindowDays} days).",
+                $"REG-2: the registration on {WireNames.Date(registrationDate)} is after the window, which closed on " +
+                $"{WireNames.Date(line.Option.RegistrationDeadline)} (service start + {Terms.RegistrationWindowDays} days)." +
+                (line.Option.Registered ? " REG-4: after the window the covered device changes only by an exchange (CLM-9) or a maker's replacement unit (CLM-6)." : ""),
                 line.Option.Registered ? ["REG-2", "REG-4"] : ["REG-2"]);
         }
 

@@ -291,7 +291,7 @@ public sealed partial class LineGrain
         if (replacementImei == claim.Imei || replacementImei == Line.Option?.Device?.Imei)
         {
             return WarrantyError.Conflict(
-                ErrorCodes.DeviceCoveredElsewhere, "The exchange device must be another device than the one it replaces (CLM-9).", "CLM-9");
+                ErrorCodes.DeviceCoveredElsewhere, $"CLM-9: {replacementImei} is the device the exchange replaces (or the line's covered device); the exchange device must be another.", "CLM-9");
         }
 
         var device = GrainFactory.GetGrain<IDeviceGrain>(replacementImei);

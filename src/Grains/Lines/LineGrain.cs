@@ -307,7 +307,7 @@ public sealed partial class LineGrain(
         var model = await GrainFactory.GetGrain<ICatalogModelGrain>(Imei.TacOf(command.Imei)).GetAsync();
         if (model is null)
         {
-            return WarrantyError.Refused(ErrorCodes.ModelNotFound, $"TAC {Imei.TacOf(command.Imei)} is not in the model catalogue.", ["REG-3"]);
+            return WarrantyError.Refused(ErrorCodes.ModelNotFound, $"REG-3: the TAC of IMEI {command.Imei}, {Imei.TacOf(command.Imei)}, is not in the model catalogue.", ["REG-3"]);
         }
 
         var failed = RegistrationRules.FailedEligibility(
