@@ -182,13 +182,16 @@ silo_kill() { # silo_kill INDEX: SIGKILL, no shutdown code runs (a power cut, an
   rm -f "$file"
 }
 
-# Saves what a later `stop` needs (pg_stop's variables included).
+# Saves what a later `stop` needs (pg_stop's variables included). It holds the signing key: owner-only (0600).
 cluster_save() {
+  local file="$CLUSTER_DIR/cluster.env"
+  rm -f "$file"
+  (umask 077; : > "$file")
   {
     printf 'PGPORT=%q\nPGDATA_DIR=%q\nPG_BIN=%q\nPG_AS_ROOT=%q\n' "$PGPORT" "$PGDATA_DIR" "$PG_BIN" "${#PG_AS[@]}"
     printf 'API_URL=%q\nCONNECTION_STRING=%q\nCLUSTER_ID=%q\nSILOS=%q\n' "$API_URL" "$CONNECTION_STRING" "$CLUSTER_ID" "$SILOS"
     printf 'Warranty__Auth__SigningKey=%q\n' "$Warranty__Auth__SigningKey"
-  } > "$CLUSTER_DIR/cluster.env"
+  } >> "$file"
 }
 
 cluster_load() {

@@ -21,6 +21,21 @@ if (export is not null)
 {
     OpenApiExport.Prepare(builder);
 }
+else
+{
+    try
+    {
+        // A store in use or a taken silo port stops the start here, with one line, before anything runs.
+        if (OrleansHosting.RunsSilo(builder.Configuration))
+        {
+            StartupGuards.ForSilo(builder.Configuration, pickFreePorts: true);
+        }
+    }
+    catch (StartupFailure failure)
+    {
+        return Refuse(failure.Message);
+    }
+}
 
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Bytes);
 builder.AddWarrantyAuth();
@@ -30,6 +45,19 @@ builder.Services.AddWarrantyRateLimits(builder.Configuration);
 builder.Services.AddWarrantyHealth(builder.Configuration);
 
 var app = builder.Build();
+if (export is null && HttpAddressGuard.ServesHttp(app.Services))
+{
+    try
+    {
+        // Built, not started: a taken HTTP address stops it here, with one line.
+        HttpAddressGuard.EnsureFree(builder.Configuration);
+    }
+    catch (StartupFailure failure)
+    {
+        return Refuse(failure.Message);
+    }
+}
+
 app.UseWarrantyHttp();
 app.MapWarrantyHealth();
 app.MapCatalog();
@@ -42,8 +70,24 @@ if (export is not null)
     return await OpenApiExport.WriteAsync(app, export);
 }
 
-app.Run();
+try
+{
+    await app.RunAsync();
+}
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    // Taken between the check above and the bind.
+    return Refuse($"{ex.Message}: stop the other process, or choose another address with --urls.");
+}
+
 return 0;
+
+// One line on stderr and exit code 1: what an operator fixes by a setting or by stopping another process.
+static int Refuse(string message)
+{
+    Console.Error.WriteLine($"warranty: {message}");
+    return 1;
+}
 
 /// <summary>The front door: HTTP API, co-hosting a silo or joining a cluster as a client.</summary>
 public partial class Program;

@@ -7,9 +7,21 @@ using Warranty.Grains.Hosting;
 // Front doors join it with Warranty__Hosting=client.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddShippedSettings();
+try
+{
+    // A taken port or a store in use stops the start here, with one line, before anything runs.
+    StartupGuards.ForSilo(builder.Configuration, pickFreePorts: false);
+}
+catch (StartupFailure failure)
+{
+    Console.Error.WriteLine($"warranty-silo: {failure.Message}");
+    return 1;
+}
+
 builder.UseOrleans(silo => silo.AddWarranty(builder.Configuration));
 var host = builder.Build();
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warranty.Silo");
 lifetime.ApplicationStarted.Register(() => logger.LogInformation("Warranty silo started and joined cluster"));
 await host.RunAsync();
+return 0;

@@ -12,6 +12,10 @@ public static class OrleansHosting
     /// </summary>
     public const string ModeKey = "Warranty:Hosting";
 
+    /// <summary>Whether this process runs a silo (<c>Warranty:Hosting</c> is <c>silo</c>, the default).</summary>
+    public static bool RunsSilo(IConfiguration configuration) =>
+        string.Equals(configuration[ModeKey] ?? "silo", "silo", StringComparison.OrdinalIgnoreCase);
+
     public static WebApplicationBuilder AddWarrantyOrleans(this WebApplicationBuilder builder)
     {
         var mode = builder.Configuration[ModeKey] ?? "silo";

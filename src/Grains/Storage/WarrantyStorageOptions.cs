@@ -216,11 +216,13 @@ public sealed class WarrantyStorageOptions
             Directory.CreateDirectory(folder);
         }
 
+        // Subscribers' data: readable by the service's user only.
+        SqliteStoreLock.CreatePrivate(path);
         return builder.ConnectionString;
     }
 
     /// <summary>The database file named by a SQLite connection string, or null for an in-memory database.</summary>
-    internal static string? SqliteFilePath(string connectionString)
+    public static string? SqliteFilePath(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var source = builder.DataSource;

@@ -54,6 +54,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
+    /// <summary>Starts the API on <paramref name="port"/> without waiting for it: for a start that is expected to fail.</summary>
+    public static ServiceProcess Launch(IReadOnlyDictionary<string, string> settings, int port) =>
+        Start("Api", "Warranty.Api.dll", settings, ["--urls", $"http://127.0.0.1:{port}"], new Uri($"http://127.0.0.1:{port}"));
+
     /// <summary>Starts <c>src/Silo</c> alone and waits until it has joined its cluster.</summary>
     public static async Task<ServiceProcess> StartSiloAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
     {
