@@ -43,6 +43,7 @@ builder.AddWarrantyOrleans();
 builder.Services.AddWarrantyHttp();
 builder.Services.AddWarrantyRateLimits(builder.Configuration);
 builder.Services.AddWarrantyHealth(builder.Configuration);
+builder.Services.AddHostedService<StartupBanner>();
 
 var app = builder.Build();
 if (export is null && HttpAddressGuard.ServesHttp(app.Services))

@@ -82,6 +82,35 @@ public sealed class StartupTests
         Assert.Equal(HttpStatusCode.OK, (await two.Http.GetAsync("/health/ready")).StatusCode);
     }
 
+    [Fact]
+    public async Task Once_ready_a_banner_says_where_it_listens_where_its_data_is_and_how_to_get_a_token()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("warranty-banner-").FullName, "warranty.db");
+
+        await using var service = await ServiceProcess.StartAsync(Deployments.Sqlite(file).With("ASPNETCORE_ENVIRONMENT", "Development"));
+        await WaitForAsync(() => service.Output.Contains("Warranty is ready.", StringComparison.Ordinal));
+
+        var banner = service.Output[service.Output.IndexOf("Warranty is ready.", StringComparison.Ordinal)..];
+        Assert.Contains($"listening on   {service.BaseAddress.ToString().TrimEnd('/')}", banner);
+        Assert.Contains($"API reference  {service.BaseAddress.ToString().TrimEnd('/')}/reference/v1", banner);
+        Assert.Contains($"storage        SQLite file {file}", banner);
+        Assert.Contains("environment    Development", banner);
+        Assert.Contains("dev-token admin", banner);
+        // Orleans' dump of its options stays out of the default log.
+        Assert.DoesNotContain("Orleans.Configuration.", service.Output);
+    }
+
+    /// <summary>Waits for a condition on another process's output (there is nothing to await but the output itself).</summary>
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+            await Task.Delay(100);
+        }
+    }
+
     private static TcpListener Listen(out int port)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
