@@ -150,6 +150,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>SIGTERM, as a service manager or `docker stop` sends it: the process may shut down gracefully.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
     /// <summary>Waits for the process to end by itself (an injected crash).</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
