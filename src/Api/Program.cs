@@ -9,6 +9,11 @@ if (DevTokenCommand.IsInvoked(args))
     return DevTokenCommand.Run(args);
 }
 
+if (BackupCommand.IsInvoked(args))
+{
+    return BackupCommand.Run(args);
+}
+
 string? export = null;
 if (OpenApiExport.IsInvoked(args) && (export = OpenApiExport.TargetOf(args)) is null)
 {
