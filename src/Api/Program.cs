@@ -49,6 +49,7 @@ builder.Services.AddWarrantyHttp();
 builder.Services.AddWarrantyRateLimits(builder.Configuration);
 builder.Services.AddWarrantyHealth(builder.Configuration);
 builder.Services.AddHostedService<StartupBanner>();
+builder.AddWarrantyTelemetry();
 
 var app = builder.Build();
 if (export is null && HttpAddressGuard.ServesHttp(app.Services))
@@ -66,6 +67,7 @@ if (export is null && HttpAddressGuard.ServesHttp(app.Services))
 
 app.UseWarrantyHttp();
 app.MapWarrantyHealth();
+app.MapWarrantyMetrics();
 app.MapCatalog();
 app.MapLines();
 app.MapDevices();

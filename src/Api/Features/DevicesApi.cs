@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Features;
@@ -86,7 +87,13 @@ public static class DevicesApi
             return Problems.From(read.Problem());
         }
 
-        return Endpoints.Ok(await devices.Get(imei).GetCoverageAsync(on, Policies.DeviceScope(http)));
+        var coverage = await devices.Get(imei).GetCoverageAsync(on, Policies.DeviceScope(http));
+        if (coverage.Value is { } answer)
+        {
+            WarrantyMetrics.CoverageLookup(answer.Covered);
+        }
+
+        return Endpoints.Ok(coverage);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Usage(string lineId, UsageRequest body, [AsParameters] Services services)

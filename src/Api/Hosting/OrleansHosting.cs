@@ -22,10 +22,24 @@ public static class OrleansHosting
         switch (mode.ToLowerInvariant())
         {
             case "silo":
-                builder.UseOrleans(silo => silo.AddWarranty(builder.Configuration));
+                builder.UseOrleans(silo =>
+                {
+                    silo.AddWarranty(builder.Configuration);
+                    if (Telemetry.TracingOn(builder.Configuration))
+                    {
+                        silo.AddActivityPropagation();
+                    }
+                });
                 break;
             case "client":
-                builder.UseOrleansClient(client => client.AddWarrantyClustering(builder.Configuration).AddWarrantyClientSettings(builder.Configuration));
+                builder.UseOrleansClient(client =>
+                {
+                    client.AddWarrantyClustering(builder.Configuration).AddWarrantyClientSettings(builder.Configuration);
+                    if (Telemetry.TracingOn(builder.Configuration))
+                    {
+                        client.AddActivityPropagation();
+                    }
+                });
                 break;
             default:
                 throw new InvalidOperationException($"{ModeKey} must be 'silo' or 'client', not '{mode}'.");

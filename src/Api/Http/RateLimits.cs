@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Warranty.Grains.Infrastructure;
 
 namespace Warranty.Api.Http;
 
@@ -115,6 +116,7 @@ public static class RateLimits
         var seconds = limited ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
         var status = limited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
         var problem = Problems.Create(status, limited ? RateLimited : Overloaded, limited ? RateLimitedDetail : OverloadedDetail);
+        WarrantyMetrics.RequestRefused(limited ? RateLimited : Overloaded);
         context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await Results.Problem(problem).ExecuteAsync(context);

@@ -73,7 +73,21 @@ public sealed class ExchangeStockGrain(
         return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
     }
 
-    private Task SaveAsync(ExchangeStockState next) => state.WriteAsync(next);
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (state.State.Set)
+        {
+            WarrantyMetrics.StockLevel(Tac, state.State.Quantity);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task SaveAsync(ExchangeStockState next)
+    {
+        await state.WriteAsync(next);
+        WarrantyMetrics.StockLevel(Tac, next.Quantity);
+    }
 
     private WarrantyError ModelNotFound() => WarrantyError.NotFound(ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue.");
 }

@@ -87,6 +87,7 @@ public sealed partial class LineGrain
         if (!decision.Eligible)
         {
             Refusals.Record(time.GetUtcNow());
+            WarrantyMetrics.ClaimRefused(decision.Rules);
             return WarrantyError.Refused(ClaimErrorCodes.ClaimRefused, ClaimRules.Explain(Line, decision, command.Incident, JapanTime.DateOf(context.At)), decision.Rules);
         }
 
@@ -108,6 +109,7 @@ public sealed partial class LineGrain
             });
             faults.Reached(FaultPoints.ClaimCommitted);
         });
+        WarrantyMetrics.ClaimFiled(WireNames.Of(claim.Incident));
         logger.LogDebug("Claim {ClaimId} accepted for line {LineId} ({Incident})", claim.ClaimId, LineId, claim.Incident);
         await DeliverOutboxAsync();
         return ClaimView(claim.ClaimId);
@@ -349,6 +351,7 @@ public sealed partial class LineGrain
                 context,
                 ClaimEntry(context, HistoryTypes.ClaimExchangeShipped, claim, new() { ["replacementImei"] = pending.Imei, ["tac"] = pending.Tac }));
             faults.Reached(FaultPoints.ShipmentCommitted);
+            WarrantyMetrics.ExchangeShipped(pending.Tac);
             logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} shipped", claimId, LineId, pending.Imei);
         });
         return refusal;
@@ -366,6 +369,7 @@ public sealed partial class LineGrain
             context,
             ClaimEntry(context, HistoryTypes.ClaimExchangeDelivered, claim, new() { ["replacementImei"] = unit.Imei, ["useNumber"] = HistoryValues.Of(useNumber) }),
             line => SwapCoveredDevice(line, claim.Imei, unit, context.At, "CLM-9"));
+        WarrantyMetrics.ExchangeDelivered(unit.Tac);
         logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} delivered and covered", claim.ClaimId, LineId, unit.Imei);
         return null;
     }

@@ -274,8 +274,16 @@ public sealed partial class LineGrain(
         return View();
     }
 
-    public Task<Result<LineView>> RegisterDeviceAsync(RegisterDeviceCommand command, EventContext context) =>
-        IdempotentAsync(line => LineViews.Of(line, Today), () => RegisterDeviceCoreAsync(command, context));
+    public async Task<Result<LineView>> RegisterDeviceAsync(RegisterDeviceCommand command, EventContext context)
+    {
+        var result = await IdempotentAsync(line => LineViews.Of(line, Today), () => RegisterDeviceCoreAsync(command, context));
+        if (result.Error is { Rules.Count: > 0 } refusal)
+        {
+            WarrantyMetrics.RegistrationRefused(refusal.Rules);
+        }
+
+        return result;
+    }
 
     private async Task<Result<LineView>> RegisterDeviceCoreAsync(RegisterDeviceCommand command, EventContext context)
     {
@@ -618,6 +626,7 @@ public sealed partial class LineGrain(
 
         if (existing?.Response is { } stored)
         {
+            WarrantyMetrics.IdempotentReplay();
             return Result<T>.Ok(Idempotency.Deserialize<T>(stored));
         }
 

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Warranty.Grains.Infrastructure;
+
+/// <summary>
+/// The service's own meter, <c>Warranty</c>: what the business is doing, beside the runtime's, ASP.NET Core's, Orleans'
+/// and Npgsql's meters. Every instrument is declared here, once; the places that count call these. Counting costs an
+/// interlocked add per listener, nothing without one. (README, Operating, lists them with what they mean.)
+/// </summary>
+public static class WarrantyMetrics
+{
+    public const string MeterName = "Warranty";
+
+    private static readonly Meter Meter = new(MeterName, "1.0");
+
+    private static readonly Counter<long> CoverageLookups = Meter.CreateCounter<long>(
+        "warranty.coverage.lookups", "{lookup}", "Coverage lookups answered, by whether the device was covered on the date.");
+
+    private static readonly Counter<long> ClaimsFiled = Meter.CreateCounter<long>(
+        "warranty.claims.filed", "{claim}", "Claims accepted, by incident.");
+
+    private static readonly Counter<long> ClaimRefusals = Meter.CreateCounter<long>(
+        "warranty.claims.refused", "{refusal}", "Claim filings refused, by rule: a refusal counts once for each rule it names.");
+
+    private static readonly Counter<long> RegistrationRefusals = Meter.CreateCounter<long>(
+        "warranty.registrations.refused", "{refusal}", "Device registrations refused, by rule: a refusal counts once for each rule it names.");
+
+    private static readonly Counter<long> Exchanges = Meter.CreateCounter<long>(
+        "warranty.exchanges", "{exchange}", "Exchange devices shipped and delivered (step), by model (tac).");
+
+    private static readonly Counter<long> Replays = Meter.CreateCounter<long>(
+        "warranty.idempotent.replays", "{request}", "Requests answered from an earlier request's stored response (same Idempotency-Key).");
+
+    private static readonly Counter<long> Refused = Meter.CreateCounter<long>(
+        "warranty.requests.refused", "{request}", "Requests refused before any work: rate_limited (429) or overloaded (503).");
+
+    /// <summary>The last known stock of each designated model whose stock grain is active in this process.</summary>
+    private static readonly ConcurrentDictionary<string, int> Stock = new(StringComparer.Ordinal);
+
+    private static readonly ObservableGauge<int> StockGauge = Meter.CreateObservableGauge(
+        "warranty.exchange.stock", () => Stock.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("tac", s.Key))),
+        "{device}", "Exchange devices in stock, by model (tac), as last seen by this process's stock grains.");
+
+    public static void CoverageLookup(bool covered) => CoverageLookups.Add(1, new KeyValuePair<string, object?>("covered", covered));
+
+    public static void ClaimFiled(string incident) => ClaimsFiled.Add(1, new KeyValuePair<string, object?>("incident", incident));
+
+    public static void ClaimRefused(IEnumerable<string> rules)
+    {
+        foreach (var rule in rules)
+        {
+            ClaimRefusals.Add(1, new KeyValuePair<string, object?>("rule", rule));
+        }
+    }
+
+    public static void RegistrationRefused(IEnumerable<string> rules)
+    {
+        foreach (var rule in rules)
+        {
+            RegistrationRefusals.Add(1, new KeyValuePair<string, object?>("rule", rule));
+        }
+    }
+
+    public static void ExchangeShipped(string tac) => Exchanges.Add(1, new TagList { { "step", "shipped" }, { "tac", tac } });
+
+    public static void ExchangeDelivered(string tac) => Exchanges.Add(1, new TagList { { "step", "delivered" }, { "tac", tac } });
+
+    public static void IdempotentReplay() => Replays.Add(1);
+
+    public static void RequestRefused(string reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public static void StockLevel(string tac, int quantity) => Stock[tac] = quantity;
+
+    /// <summary>Keeps the gauge's instrument reachable (it is observed through the meter).</summary>
+    internal static ObservableGauge<int> StockInstrument => StockGauge;
+}
