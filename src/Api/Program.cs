@@ -30,6 +30,8 @@ else
 {
     try
     {
+        builder.Logging.AddWarrantyLogFormat(builder.Configuration);
+
         // A store in use or a taken silo port stops the start here, with one line, before anything runs.
         if (OrleansHosting.RunsSilo(builder.Configuration))
         {

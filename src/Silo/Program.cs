@@ -9,6 +9,8 @@ var builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddShippedSettings();
 try
 {
+    builder.Logging.AddWarrantyLogFormat(builder.Configuration);
+
     // A taken port or a store in use stops the start here, with one line, before anything runs.
     StartupGuards.ForSilo(builder.Configuration, pickFreePorts: false);
 }

@@ -21,6 +21,7 @@ public static class WarrantySiloExtensions
         silo.AddWarrantyCluster(configuration);
         silo.Services.AddWarrantyGrainServices(configuration);
         silo.AddWarrantyActivations(configuration);
+        silo.AddWarrantyLogScopes(configuration);
         return silo;
     }
 

@@ -100,6 +100,39 @@ public sealed class StartupTests
         Assert.DoesNotContain("Orleans.Configuration.", service.Output);
     }
 
+    [Fact]
+    public async Task In_JSON_format_each_entry_is_one_object_and_a_grains_entries_carry_the_line_they_are_about()
+    {
+        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["Warranty__Storage"] = "memory",
+            ["Warranty__LogFormat"] = "json",
+            ["Logging__LogLevel__Warranty.Grains"] = "Debug",
+        });
+        var lineId = TestData.NewLineId("J");
+
+        Assert.Equal(System.Net.HttpStatusCode.Created, (await service.Http.PostJsonAsync("/v1/lines", TestData.Line(lineId, Deployments.Iso(Deployments.Today)))).Status);
+        await WaitForAsync(() => service.Output.Contains(lineId, StringComparison.Ordinal));
+
+        var entries = service.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => System.Text.Json.Nodes.JsonNode.Parse(line)!)
+            .ToList();
+        Assert.Contains(entries, e => e["Category"]!.GetValue<string>() == "Warranty.Api.Hosting.StartupBanner");
+        var created = Assert.Single(entries, e => e["Message"]!.GetValue<string>().Contains($"Line {lineId} created", StringComparison.Ordinal));
+        Assert.Contains(created["Scopes"]!.AsArray(), scope => scope?["lineId"]?.GetValue<string>() == lineId);
+        // Nothing secret: the token the requests carried is nowhere in the log.
+        Assert.DoesNotContain(service.Http.DefaultRequestHeaders.Authorization!.Parameter!, service.Output);
+    }
+
+    [Fact]
+    public async Task An_unknown_log_format_is_one_line_naming_the_setting()
+    {
+        await using var service = ServiceProcess.Launch(new Dictionary<string, string> { ["Warranty__Storage"] = "memory", ["Warranty__LogFormat"] = "xml" }, TestData.FreePort());
+
+        Assert.Equal(1, await service.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("Warranty:LogFormat must be 'text' or 'json'", AssertOneLine(service.Output));
+    }
+
     /// <summary>Waits for a condition on another process's output (there is nothing to await but the output itself).</summary>
     private static async Task WaitForAsync(Func<bool> condition)
     {

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Warranty.Grains.Hosting;
+
+/// <summary>
+/// A logging scope around each grain call (JSON log format only): <c>lineId</c> for a line's grains, <c>imei</c> for a
+/// device's, <c>tac</c> for the catalogue's and stock's, and <c>claimId</c> when the call names a claim. So every entry
+/// a grain writes says which subscriber it is about, without each log call repeating it.
+/// </summary>
+internal sealed class GrainLogScopes(ILoggerFactory loggers) : IIncomingGrainCallFilter
+{
+    private readonly ILogger _logger = loggers.CreateLogger("Warranty.Grains");
+
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        var key = context.TargetId.Key.ToString();
+        var type = context.TargetId.Type.ToString();
+        var (name, value) = type switch
+        {
+            "line" or "line-archive" => ("lineId", key),
+            "device" => ("imei", key),
+            "catalog-model" or "exchange-stock" => ("tac", key),
+            _ => ("grain", $"{type}/{key}"),
+        };
+        var scope = new List<KeyValuePair<string, object?>>(2) { new(name, value) };
+        var parameters = context.ImplementationMethod.GetParameters();
+        for (var i = 0; i < parameters.Length && i < context.Request.GetArgumentCount(); i++)
+        {
+            if (parameters[i].Name == "claimId" && context.Request.GetArgument(i) is string claimId)
+            {
+                scope.Add(new("claimId", claimId));
+            }
+        }
+
+        using (_logger.BeginScope(scope))
+        {
+            await context.Invoke();
+        }
+    }
+}
