@@ -70,6 +70,7 @@ if (export is null && HttpAddressGuard.ServesHttp(app.Services))
 app.UseWarrantyHttp();
 app.MapWarrantyHealth();
 app.MapWarrantyMetrics();
+app.MapWarrantyDashboard();
 app.MapCatalog();
 app.MapLines();
 app.MapDevices();

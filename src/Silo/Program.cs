@@ -27,3 +27,6 @@ var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Wa
 lifetime.ApplicationStarted.Register(() => logger.LogInformation("Warranty silo started and joined cluster"));
 await host.RunAsync();
 return 0;
+
+/// <summary>The standalone silo. Internal: only the front door's Program is the tests' entry point.</summary>
+internal partial class Program;

@@ -35,6 +35,11 @@ public static class OrleansHosting
                 builder.UseOrleansClient(client =>
                 {
                     client.AddWarrantyClustering(builder.Configuration).AddWarrantyClientSettings(builder.Configuration);
+                    if (WarrantySiloExtensions.DashboardEnabled(builder.Configuration))
+                    {
+                        Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(client);
+                    }
+
                     if (Telemetry.TracingOn(builder.Configuration))
                     {
                         client.AddActivityPropagation();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Storage;
@@ -22,8 +23,21 @@ public static class WarrantySiloExtensions
         silo.Services.AddWarrantyGrainServices(configuration);
         silo.AddWarrantyActivations(configuration);
         silo.AddWarrantyLogScopes(configuration);
+        if (DashboardEnabled(configuration))
+        {
+            silo.AddDashboard();
+        }
+
         return silo;
     }
+
+    /// <summary>
+    /// <c>Warranty:Dashboard:Enabled</c> (default false): the Orleans Dashboard's collection in every silo, and its pages
+    /// at <c>/dashboard</c> on the front door, for admins. Off by default: it profiles every grain call.
+    /// </summary>
+    public const string DashboardKey = "Warranty:Dashboard:Enabled";
+
+    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue(DashboardKey, false);
 
     /// <summary>
     /// Failure detection and the silo's address from <see cref="ClusterSettings"/>; invalid settings fail the start.

@@ -91,7 +91,14 @@ public static class AuthSetup
             // A token this process already admitted is answered before the handler's per-request setup.
             OnMessageReceived = context =>
             {
-                if (BearerToken(context.Request) is { } token && cache.Admitted(token, context.Options.TokenValidationParameters) is { } principal)
+                var token = BearerToken(context.Request);
+                if (token is null && Hosting.Dashboard.CookieToken(context.Request) is { } kept)
+                {
+                    // The dashboard's pages and calls carry the admin token in their cookie (Hosting/Dashboard.cs).
+                    token = context.Token = kept;
+                }
+
+                if (token is not null && cache.Admitted(token, context.Options.TokenValidationParameters) is { } principal)
                 {
                     context.Principal = principal;
                     context.Success();

@@ -26,6 +26,12 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
 
     private static async Task RefuseAsync(HttpContext context, PolicyAuthorizationResult authorizeResult)
     {
+        if (authorizeResult.Challenged && Hosting.Dashboard.SendsToLogin(context.Request))
+        {
+            context.Response.Redirect(Hosting.Dashboard.LoginPath);
+            return;
+        }
+
         if (authorizeResult.Challenged)
         {
             var authentication = await context.AuthenticateAsync();
