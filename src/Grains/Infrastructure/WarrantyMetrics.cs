@@ -39,9 +39,11 @@ public static class WarrantyMetrics
     /// <summary>The last known stock of each designated model whose stock grain is active in this process.</summary>
     private static readonly ConcurrentDictionary<string, int> Stock = new(StringComparer.Ordinal);
 
-    private static readonly ObservableGauge<int> StockGauge = Meter.CreateObservableGauge(
-        "warranty.exchange.stock", () => Stock.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("tac", s.Key))),
-        "{device}", "Exchange devices in stock, by model (tac), as last seen by this process's stock grains.");
+    static WarrantyMetrics() =>
+        // Observed through the meter, which keeps the instrument: nothing here needs to hold it.
+        Meter.CreateObservableGauge(
+            "warranty.exchange.stock", () => Stock.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("tac", s.Key))),
+            "{device}", "Exchange devices in stock, by model (tac), as last seen by this process's stock grains.");
 
     public static void CoverageLookup(bool covered) => CoverageLookups.Add(1, new KeyValuePair<string, object?>("covered", covered));
 
@@ -72,7 +74,4 @@ public static class WarrantyMetrics
     public static void RequestRefused(string reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void StockLevel(string tac, int quantity) => Stock[tac] = quantity;
-
-    /// <summary>Keeps the gauge's instrument reachable (it is observed through the meter).</summary>
-    internal static ObservableGauge<int> StockInstrument => StockGauge;
 }

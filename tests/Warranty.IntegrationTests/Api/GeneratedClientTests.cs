@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
@@ -132,21 +131,8 @@ public sealed class GeneratedClientTests(ApiFactory factory)
     }
 
     /// <summary>Runs <c>dotnet Warranty.Api.dll openapi …</c>: no port, no silo, no storage.</summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> ExportAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet", [ServiceProcess.ApiAssembly, "openapi", .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> ExportAsync(params string[] arguments) =>
+        ServiceProcess.RunCommandAsync(new Dictionary<string, string>(), ["openapi", .. arguments]);
 
     private sealed class StaticToken(string token) : IAccessTokenProvider
     {

@@ -58,6 +58,32 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Launch(IReadOnlyDictionary<string, string> settings, int port) =>
         Start("Api", "Warranty.Api.dll", settings, ["--urls", $"http://127.0.0.1:{port}"], new Uri($"http://127.0.0.1:{port}"));
 
+    /// <summary>
+    /// Runs <c>dotnet Warranty.Api.dll ARGUMENTS</c> to its end, as an operator runs a command (<c>dev-token</c>,
+    /// <c>openapi</c>, <c>backup</c>), in the Production environment with <paramref name="settings"/> as environment variables.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet", [ApiAssembly, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings)
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Starts <c>src/Silo</c> alone and waits until it has joined its cluster.</summary>
     public static async Task<ServiceProcess> StartSiloAsync(IReadOnlyDictionary<string, string> settings, TimeSpan? timeout = null)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Warranty.IntegrationTests.Infrastructure;
@@ -97,25 +96,6 @@ public sealed class BackupTests
         return bodies;
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> BackupAsync(IReadOnlyDictionary<string, string> settings, params string[] target)
-    {
-        var info = new ProcessStartInfo("dotnet", [ServiceProcess.ApiAssembly, "backup", .. target])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> BackupAsync(IReadOnlyDictionary<string, string> settings, params string[] target) =>
+        ServiceProcess.RunCommandAsync(settings, ["backup", .. target]);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Warranty.IntegrationTests.Infrastructure;
@@ -117,25 +116,6 @@ public sealed class DevTokenTests
     }
 
     /// <summary>Runs <c>dotnet Warranty.Api.dll dev-token …</c> as the lead would, in the environment of a service started with <paramref name="settings"/>.</summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> DevTokenAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet", [ServiceProcess.ApiAssembly, "dev-token", .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        foreach (var (key, value) in settings)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int ExitCode, string Stdout, string Stderr)> DevTokenAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments) =>
+        ServiceProcess.RunCommandAsync(settings, ["dev-token", .. arguments]);
 }
