@@ -21,7 +21,8 @@ source "$CLUSTER_ROOT/bench/lib.sh"
 
 now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
 
-cluster_build() { # cluster_build [--with-loadtest]
+cluster_build() { # cluster_build [--with-loadtest]; WARRANTY_CLUSTER_NO_BUILD=1: use the Release build as it is (the tests)
+  if [ "${WARRANTY_CLUSTER_NO_BUILD:-0}" = 1 ]; then return 0; fi
   log "building (Release)"
   dotnet build "$CLUSTER_ROOT/src/Silo/Silo.csproj" -c Release -v quiet -nologo
   dotnet build "$CLUSTER_ROOT/src/Api/Api.csproj" -c Release -v quiet -nologo
@@ -109,15 +110,57 @@ common_env() {
 }
 
 silo_start() { # silo_start INDEX: ports from $CLUSTER_DIR/silo-INDEX.ports (chosen once, kept across restarts)
-  local i="$1" ports="$CLUSTER_DIR/silo-$1.ports" silo_port gateway_port envs=()
+  local i="$1" ports="$CLUSTER_DIR/silo-$1.ports" silo_port gateway_port metrics_port envs=()
   if [ ! -f "$ports" ]; then
-    echo "$(free_port) $(free_port)" > "$ports"
+    echo "$(free_port) $(free_port) $(free_port)" > "$ports"
   fi
-  read -r silo_port gateway_port < "$ports"
+  read -r silo_port gateway_port metrics_port < "$ports"
   mapfile -t envs < <(common_env)
   echo "--- start $(now_iso) ---" >> "$LOG_DIR/silo-$i.log"
   spawn "silo-$i" "$LOG_DIR/silo-$i.log" "${envs[@]}" "Warranty__SiloPort=$silo_port" "Warranty__GatewayPort=$gateway_port" \
-    -- "$SILO_DLL"
+    "Warranty__Telemetry__MetricsPort=$metrics_port" -- "$SILO_DLL"
+}
+
+# Prometheus (Debian's `prometheus` package) scraping every process: the front door's /metrics with an admin
+# token, each silo's metrics port. Sets PROMETHEUS_URL.
+prometheus_start() {
+  local bin port targets="" f
+  bin="$(command -v prometheus || true)"
+  [ -n "$bin" ] || { log "--prometheus needs Debian's prometheus package: apt-get install prometheus"; return 1; }
+  [ -f "$CLUSTER_DIR/prometheus.port" ] || free_port > "$CLUSTER_DIR/prometheus.port"
+  port="$(cat "$CLUSTER_DIR/prometheus.port")"
+  PROMETHEUS_URL="http://127.0.0.1:$port"
+  export PROMETHEUS_URL
+  for f in "$CLUSTER_DIR"/silo-*.ports; do
+    targets+="'127.0.0.1:$(awk '{print $3}' "$f")',"
+  done
+  rm -f "$CLUSTER_DIR/prometheus.token"
+  (umask 077; printf '%s' "$WARRANTY_TOKEN" > "$CLUSTER_DIR/prometheus.token")
+  cat > "$CLUSTER_DIR/prometheus.yml" <<YAML
+global:
+  scrape_interval: 5s
+scrape_configs:
+  - job_name: frontdoor
+    metrics_path: /metrics
+    authorization:
+      credentials_file: $CLUSTER_DIR/prometheus.token
+    static_configs:
+      - targets: ['${API_URL#http://}']
+  - job_name: silos
+    metrics_path: /metrics
+    static_configs:
+      - targets: [${targets%,}]
+YAML
+  setsid "$bin" --config.file="$CLUSTER_DIR/prometheus.yml" --storage.tsdb.path="$CLUSTER_DIR/prometheus-data" \
+    --web.listen-address="127.0.0.1:$port" >> "$LOG_DIR/prometheus.log" 2>&1 < /dev/null &
+  echo $! > "$CLUSTER_DIR/prometheus.pid"
+  disown $!
+  for _ in $(seq 1 150); do
+    curl -fs -o /dev/null "$PROMETHEUS_URL/-/ready" && return 0
+    sleep 0.2
+  done
+  log "Prometheus was not ready within 30 s; see $LOG_DIR/prometheus.log"
+  return 1
 }
 
 silo_wait_joined() { # silo_wait_joined INDEX [TIMEOUT_S]: the latest start of the silo logged that it joined
@@ -206,6 +249,7 @@ cluster_load() {
 # then PostgreSQL. Idempotent: what is not running is skipped.
 cluster_stop() {
   local f stoppers=()
+  proc_stop prometheus
   proc_stop frontdoor
   for f in "$CLUSTER_DIR"/silo-*.pid; do
     [ -e "$f" ] || continue

@@ -2,7 +2,8 @@
 # A local Warranty cluster in one command: a throwaway PostgreSQL, N silos (src/Silo) and one front door
 # (src/Api, Warranty__Hosting=client), Release build, all on 127.0.0.1 and free ports.
 #
-#   cluster/run.sh [--silos 3]   build, start everything in the background, print where it is, return
+#   cluster/run.sh [--silos 3] [--prometheus]   build, start everything in the background, print where it is, return
+#                                 (--prometheus: also Debian's prometheus, scraping every process)
 #   cluster/run.sh status        what runs
 #   cluster/run.sh stop          front door, then silos (graceful), then PostgreSQL; nothing is left running
 #
@@ -12,7 +13,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 dir="${WARRANTY_CLUSTER_DIR:-${TMPDIR:-/tmp}/warranty-cluster}"
-usage() { echo "usage: cluster/run.sh [--silos N] | status | stop" >&2; exit 2; }
+usage() { echo "usage: cluster/run.sh [--silos N] [--prometheus] | status | stop" >&2; exit 2; }
 
 running() { # any process of the cluster in $dir still alive?
   local f
@@ -34,7 +35,7 @@ case "${1:-start}" in
     cluster_load
     log "stopping the front door, $SILOS silo(s), then PostgreSQL"
     cluster_stop
-    rm -f "$dir/cluster.env" "$dir"/*.ports "$dir/frontdoor.port"
+    rm -f "$dir/cluster.env" "$dir"/*.ports "$dir/frontdoor.port" "$dir/prometheus.port" "$dir/prometheus.token"
     echo "cluster: stopped; logs kept in $LOG_DIR"
     exit 0
     ;;
@@ -52,15 +53,17 @@ case "${1:-start}" in
     echo "url: $API_URL"
     exit 0
     ;;
-  start|--silos) ;;
+  start|--silos|--prometheus) ;;
   *) usage ;;
 esac
 
 SILOS=3
+PROMETHEUS=0
 [ "${1:-}" = "start" ] && shift
 while [ $# -gt 0 ]; do
   case "$1" in
     --silos) SILOS="${2:?}"; shift 2 ;;
+    --prometheus) PROMETHEUS=1; shift ;;
     *) usage ;;
   esac
 done
@@ -95,6 +98,10 @@ frontdoor_start
 cluster_save
 frontdoor_wait_ready
 auth_token "$API_URL"
+PROMETHEUS_URL=""
+if [ "$PROMETHEUS" = 1 ]; then
+  prometheus_start
+fi
 started=1
 
 cat <<EOF
@@ -105,6 +112,9 @@ Warranty cluster: $SILOS silo(s) and a front door on PostgreSQL (cluster id $CLU
   logs:        $LOG_DIR  (silo-N.log, frontdoor.log; PostgreSQL: $PGDATA_DIR/server.log)
   stop:        cluster/run.sh stop      (status: cluster/run.sh status)
 EOF
+if [ -n "$PROMETHEUS_URL" ]; then
+  echo "  prometheus:  $PROMETHEUS_URL   (scraping the front door and $SILOS silo(s) every 5 s)"
+fi
 if [ -n "${WARRANTY_TOKEN:-}" ]; then
   echo "  token:       export WARRANTY_TOKEN=$WARRANTY_TOKEN"
 fi

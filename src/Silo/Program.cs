@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using OpenTelemetry.Metrics;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Infrastructure;
 
 // A silo alone, for a cluster of several on PostgreSQL membership (Warranty__Storage=postgres).
 // Front doors join it with Warranty__Hosting=client.
@@ -21,6 +24,21 @@ catch (StartupFailure failure)
 }
 
 builder.UseOrleans(silo => silo.AddWarranty(builder.Configuration));
+
+// Warranty:Telemetry:MetricsPort: a Prometheus scrape endpoint on 127.0.0.1 (the silo serves no other HTTP), with the
+// runtime's, Orleans', Npgsql's and the service's meters. Loopback only: whoever can reach it runs on this machine.
+if (int.TryParse(builder.Configuration["Warranty:Telemetry:MetricsPort"], System.Globalization.CultureInfo.InvariantCulture, out var metricsPort))
+{
+    builder.Services.AddOpenTelemetry().WithMetrics(meters => meters
+        .AddMeter(WarrantyMetrics.ProcessMeters)
+        .AddNpgsqlInstrumentation()
+        .AddPrometheusHttpListener(o =>
+        {
+            o.Host = "127.0.0.1";
+            o.Port = metricsPort;
+            o.ScrapeEndpointPath = "/metrics";
+        }));
+}
 var host = builder.Build();
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
 var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Warranty.Silo");

@@ -59,7 +59,7 @@ public static class Telemetry
                 // authorization, rate-limiting and routing meters each record on every request, and together cost
                 // about a fifth of warm-lookup throughput on the benchmark machine for little an operator acts on.
                 meters.AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-                    .AddMeter("System.Runtime", "Microsoft.Orleans", WarrantyMetrics.MeterName)
+                    .AddMeter(WarrantyMetrics.ProcessMeters)
                     .AddNpgsqlInstrumentation()
                     .AddPrometheusExporter();
                 if (otlp is not null)

@@ -13,6 +13,9 @@ public static class WarrantyMetrics
 {
     public const string MeterName = "Warranty";
 
+    /// <summary>The meters every process exports: the runtime's, Orleans' and this one (the front door adds ASP.NET Core's).</summary>
+    public static readonly string[] ProcessMeters = ["System.Runtime", "Microsoft.Orleans", MeterName];
+
     private static readonly Meter Meter = new(MeterName, "1.0");
 
     private static readonly Counter<long> CoverageLookups = Meter.CreateCounter<long>(

@@ -211,24 +211,28 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The folder of Warranty.sln, above these tests' binaries.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory);
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "Warranty.sln")))
+            {
+                root = root.Parent;
+            }
+
+            return root?.FullName ?? throw new InvalidOperationException($"Warranty.sln not found above {AppContext.BaseDirectory}.");
+        }
+    }
+
     /// <summary>A project's own build output (<paramref name="folder"/>: src/Api, src/Silo, tools/LoadTest), of the same configuration as these tests.</summary>
     public static string BuildOutput(string folder, string assembly)
     {
         var testDir = AppContext.BaseDirectory; // …/tests/Warranty.IntegrationTests/bin/<Configuration>/net10.0/
         var tfm = new DirectoryInfo(testDir).Name;
         var configuration = new DirectoryInfo(testDir).Parent!.Name;
-        var root = new DirectoryInfo(testDir);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Warranty.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException($"Warranty.sln not found above {testDir}.");
-        }
-
-        var path = Path.Combine([root.FullName, .. folder.Split('/'), "bin", configuration, tfm, assembly]);
+        var path = Path.Combine([RepositoryRoot, .. folder.Split('/'), "bin", configuration, tfm, assembly]);
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"Build {folder} ({configuration}) first: `dotnet build Warranty.sln -c {configuration}` builds it.", path);
