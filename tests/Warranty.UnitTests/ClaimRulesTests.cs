@@ -72,6 +72,14 @@ public class ClaimRulesTests
     }
 
     [Fact]
+    public void CLM_3_the_next_fee_is_the_next_use_numbers_and_none_once_CLM_1_allows_no_more()
+    {
+        Assert.Equal(4_400, ClaimCounts.None.NextExchangeFeeYen);
+        Assert.Equal(8_800, new ClaimCounts(1, 1).NextExchangeFeeYen);
+        Assert.Null(new ClaimCounts(2, 0).NextExchangeFeeYen);
+    }
+
+    [Fact]
     public void CLM_3_and_CLM_10_an_exchange_charges_its_fee_and_the_cash_on_delivery_fee_in_the_delivery_month()
     {
         var delivered = new DateOnly(2026, 6, 5);

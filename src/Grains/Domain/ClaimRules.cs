@@ -116,7 +116,7 @@ public static class ClaimRules
             decision.Eligible,
             decision.Rules,
             exchange,
-            exchange ? Terms.ExchangeFeeYen(decision.Counts.Claims + 1) : null,
+            exchange ? decision.Counts.NextExchangeFeeYen : null,
             CapYen,
             estimatedRepairCostYen is { } cost && decision.Eligible ? Math.Max(0, cost - CapYen) : null);
     }

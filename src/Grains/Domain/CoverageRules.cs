@@ -22,7 +22,7 @@ public static class CoverageRules
             counts.Claims,
             remaining,
             counts.Exchanges,
-            remaining > 0 ? Terms.ExchangeFeeYen(counts.Claims + 1) : null);
+            counts.NextExchangeFeeYen);
     }
 
     /// <summary>CLM-2: android and windows devices may be exchanged; ios and routers are repaired only.</summary>
@@ -167,4 +167,10 @@ public static class CoverageRules
 public readonly record struct ClaimCounts(int Claims, int Exchanges)
 {
     public static readonly ClaimCounts None = new(0, 0);
+
+    /// <summary>CLM-3: the use number the next claim of the year would have (repairs and exchanges counted together).</summary>
+    public int NextUseNumber => Claims + 1;
+
+    /// <summary>CLM-3: the exchange fee of the next claim of the year; null when CLM-1 allows no further claim.</summary>
+    public int? NextExchangeFeeYen => Terms.ExchangeFeeYen(NextUseNumber);
 }
