@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Warranty.Grains.Hosting;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Api.Hosting;
@@ -14,7 +13,7 @@ public sealed partial class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
     IHostEnvironment environment,
-    IConfiguration configuration,
+    IServiceProvider services,
     ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -39,11 +38,11 @@ public sealed partial class StartupBanner(
             lines.Add($"  API reference  {first.TrimEnd('/')}/reference/v1   (OpenAPI: {first.TrimEnd('/')}/openapi/v1.json)");
         }
 
-        if (OrleansHosting.RunsSilo(configuration))
+        // The co-hosted silo's storage settings, as it read them (a client-mode front door has none).
+        if (services.GetService<WarrantyStorageOptions>() is { } storage)
         {
-            var storage = WarrantyStorageOptions.FromConfiguration(configuration);
             lines.Add($"  storage        {storage.Describe()}");
-            lines.Add($"  silo           cluster '{storage.ClusterId}', silo port {configuration[WarrantyStorageOptions.SiloPortKey] ?? "11111"}, gateway port {configuration[WarrantyStorageOptions.GatewayPortKey] ?? "30000"}");
+            lines.Add($"  silo           cluster '{storage.ClusterId}', silo port {storage.SiloPort ?? 11111}, gateway port {storage.GatewayPort ?? 30000}");
         }
         else
         {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using Microsoft.Extensions.Logging;
 
 namespace Warranty.Grains.Hosting;
@@ -11,6 +13,9 @@ internal sealed class GrainLogScopes(ILoggerFactory loggers) : IIncomingGrainCal
 {
     private readonly ILogger _logger = loggers.CreateLogger("Warranty.Grains");
 
+    /// <summary>Per grain method, the position of its <c>claimId</c> argument (-1: none), found once by reflection.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, int> ClaimIdArgument = new();
+
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         var key = context.TargetId.Key.ToString();
@@ -23,13 +28,10 @@ internal sealed class GrainLogScopes(ILoggerFactory loggers) : IIncomingGrainCal
             _ => ("grain", $"{type}/{key}"),
         };
         var scope = new List<KeyValuePair<string, object?>>(2) { new(name, value) };
-        var parameters = context.ImplementationMethod.GetParameters();
-        for (var i = 0; i < parameters.Length && i < context.Request.GetArgumentCount(); i++)
+        var index = ClaimIdArgument.GetOrAdd(context.ImplementationMethod, m => Array.FindIndex(m.GetParameters(), p => p.Name == "claimId"));
+        if (index >= 0 && index < context.Request.GetArgumentCount() && context.Request.GetArgument(index) is string claimId)
         {
-            if (parameters[i].Name == "claimId" && context.Request.GetArgument(i) is string claimId)
-            {
-                scope.Add(new("claimId", claimId));
-            }
+            scope.Add(new("claimId", claimId));
         }
 
         using (_logger.BeginScope(scope))

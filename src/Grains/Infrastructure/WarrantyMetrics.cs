@@ -52,21 +52,9 @@ public static class WarrantyMetrics
 
     public static void ClaimFiled(string incident) => ClaimsFiled.Add(1, new KeyValuePair<string, object?>("incident", incident));
 
-    public static void ClaimRefused(IEnumerable<string> rules)
-    {
-        foreach (var rule in rules)
-        {
-            ClaimRefusals.Add(1, new KeyValuePair<string, object?>("rule", rule));
-        }
-    }
+    public static void ClaimRefused(IEnumerable<string> rules) => CountByRule(ClaimRefusals, rules);
 
-    public static void RegistrationRefused(IEnumerable<string> rules)
-    {
-        foreach (var rule in rules)
-        {
-            RegistrationRefusals.Add(1, new KeyValuePair<string, object?>("rule", rule));
-        }
-    }
+    public static void RegistrationRefused(IEnumerable<string> rules) => CountByRule(RegistrationRefusals, rules);
 
     public static void ExchangeShipped(string tac) => Exchanges.Add(1, new TagList { { "step", "shipped" }, { "tac", tac } });
 
@@ -77,4 +65,13 @@ public static class WarrantyMetrics
     public static void RequestRefused(string reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void StockLevel(string tac, int quantity) => Stock[tac] = quantity;
+
+    /// <summary>A refusal counts once for each rule it names.</summary>
+    private static void CountByRule(Counter<long> refusals, IEnumerable<string> rules)
+    {
+        foreach (var rule in rules)
+        {
+            refusals.Add(1, new KeyValuePair<string, object?>("rule", rule));
+        }
+    }
 }
