@@ -45,7 +45,14 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             }
 
             var workers = Enumerable.Range(0, 16).Select(_ => Task.Run(WorkAsync)).ToArray();
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Stop under load: once the writers have had 100 writes acknowledged (however slow the machine), not
+            // after a fixed time.
+            var loaded = Stopwatch.StartNew();
+            while (outcomes.Count(o => o.Value == "201") < 100 && loaded.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                await Task.Delay(50);
+            }
+
             var clock = Stopwatch.StartNew();
             service.Terminate();
             exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(60));
