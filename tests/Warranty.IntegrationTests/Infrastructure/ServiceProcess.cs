@@ -136,6 +136,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Without a timeout, WaitForExit also waits for the redirected output to be read to its end.
+                _process.WaitForExit();
                 throw new InvalidOperationException($"The service exited with code {_process.ExitCode} before it was ready:\n{Output}");
             }
 
