@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using OpenTelemetry.Metrics;
 using Warranty.Grains.Hosting;
-using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
 
 // A silo alone, for a cluster of several on PostgreSQL membership (Warranty__Storage=postgres).
 // Front doors join it with Warranty__Hosting=client.

@@ -145,7 +145,7 @@ public class ClaimRulesTests
         var received = new ClaimState { ClaimId = "C0001", Status = ClaimStatus.Received, ReceivedAt = at, Timeline = [new TimelineEntry(ClaimStatus.Received, at)] };
 
         Assert.Null(ClaimRules.CheckStep(received, ClaimStepKind.DeviceReceipt, at.AddHours(1)));
-        Assert.Equal(ClaimErrorCodes.InvalidClaimTransition, ClaimRules.CheckStep(received, ClaimStepKind.Inspection, at.AddHours(1))!.Code);
-        Assert.Equal(ClaimErrorCodes.TimestampOutOfOrder, ClaimRules.CheckStep(received, ClaimStepKind.DeviceReceipt, at.AddHours(-1))!.Code);
+        Assert.Equal(ErrorCodes.InvalidClaimTransition, ClaimRules.CheckStep(received, ClaimStepKind.Inspection, at.AddHours(1))!.Code);
+        Assert.Equal(ErrorCodes.TimestampOutOfOrder, ClaimRules.CheckStep(received, ClaimStepKind.DeviceReceipt, at.AddHours(-1))!.Code);
     }
 }

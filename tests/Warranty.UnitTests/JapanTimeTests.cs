@@ -1,3 +1,4 @@
+using Warranty.Grains.Interfaces;
 using Microsoft.Extensions.Time.Testing;
 using Warranty.Grains.Domain;
 

@@ -1,3 +1,4 @@
+using Warranty.Grains.Interfaces;
 using Warranty.Grains.Domain;
 
 namespace Warranty.UnitTests;

@@ -1,8 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
-using Warranty.Grains.Domain;
-using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Features;

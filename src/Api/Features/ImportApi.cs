@@ -8,7 +8,6 @@ using Orleans.Runtime;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
 using Warranty.Api.Import;
-using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Features;
@@ -91,8 +90,7 @@ public static class ImportApi
 
         // The import is re-runnable by itself and touches many lines: an Idempotency-Key sent with it
         // must not travel to every line grain as if each call were that one request.
-        RequestContext.Remove(Idempotency.KeyName);
-        RequestContext.Remove(Idempotency.FingerprintName);
+        IdempotencyContext.Clear();
 
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = $"{NdjsonMediaType}; charset=utf-8";

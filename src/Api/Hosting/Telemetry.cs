@@ -4,7 +4,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Warranty.Api.Http.Auth;
-using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Hosting;
 

@@ -1,4 +1,3 @@
-using Warranty.Grains.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http.Auth;
 using Warranty.Grains.Interfaces;

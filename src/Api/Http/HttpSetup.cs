@@ -1,3 +1,4 @@
+using Warranty.Grains.Interfaces;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
@@ -6,7 +7,6 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Warranty.Api.Http.Auth;
-using Warranty.Grains.Infrastructure;
 
 namespace Warranty.Api.Http;
 

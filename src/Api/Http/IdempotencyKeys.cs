@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Warranty.Api.Http.Auth;
-using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http;
@@ -74,14 +73,12 @@ public static partial class IdempotencyKeys
             }
 
             context.Request.Body.Position = 0;
-            RequestContext.Set(Idempotency.KeyName, scoped);
-            RequestContext.Set(Idempotency.FingerprintName, Convert.ToHexString(hash.GetHashAndReset()));
+            IdempotencyContext.Set(scoped, Convert.ToHexString(hash.GetHashAndReset()));
             await next(context);
         }
         finally
         {
-            RequestContext.Remove(Idempotency.KeyName);
-            RequestContext.Remove(Idempotency.FingerprintName);
+            IdempotencyContext.Clear();
             inFlight.End(scoped);
         }
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Warranty.Grains.Domain;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http;
@@ -152,7 +151,7 @@ public sealed partial class RequestReader(TimeProvider time)
             return "";
         }
 
-        if (!Grains.Domain.Imei.IsValid(value))
+        if (!Grains.Interfaces.Imei.IsValid(value))
         {
             _badImei = true;
         }
@@ -193,7 +192,7 @@ public sealed partial class RequestReader(TimeProvider time)
 
     public string Tac(string field, string? value)
     {
-        if (!Grains.Domain.Imei.IsValidTac(value))
+        if (!Grains.Interfaces.Imei.IsValidTac(value))
         {
             Error(field, "A TAC is 8 digits.");
         }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Warranty.Grains.Domain;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Import;

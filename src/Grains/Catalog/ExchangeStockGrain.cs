@@ -59,7 +59,7 @@ public sealed class ExchangeStockGrain(
         {
             if (state.State.Quantity <= 0)
             {
-                return WarrantyError.Conflict(ClaimErrorCodes.OutOfStock, $"CLM-9: no unit of model {Tac} is left in the exchange stock.", "CLM-9");
+                return WarrantyError.Conflict(ErrorCodes.OutOfStock, $"CLM-9: no unit of model {Tac} is left in the exchange stock.", "CLM-9");
             }
 
             await SaveAsync(state.State with

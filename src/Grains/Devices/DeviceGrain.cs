@@ -297,7 +297,7 @@ public sealed class DeviceGrain(
     {
         Imei = Imei,
         Exists = true,
-        Tac = Domain.Imei.TacOf(Imei),
+        Tac = Interfaces.Imei.TacOf(Imei),
         ModelName = modelName,
         Status = DeviceStatus.Covered,
         LineId = lineId,

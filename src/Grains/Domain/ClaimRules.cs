@@ -248,14 +248,14 @@ public static class ClaimRules
         if (!allowed)
         {
             return WarrantyError.Conflict(
-                ClaimErrorCodes.InvalidClaimTransition,
+                ErrorCodes.InvalidClaimTransition,
                 $"A claim that is {WireNames.Of(claim.Status)} cannot take this step ({WireNames.Of(step)}).");
         }
 
         if (at < claim.LastStepAt)
         {
             return WarrantyError.Refused(
-                ClaimErrorCodes.TimestampOutOfOrder,
+                ErrorCodes.TimestampOutOfOrder,
                 $"The step is dated before the claim's previous step ({claim.LastStepAt:O}).",
                 []);
         }
@@ -266,19 +266,19 @@ public static class ClaimRules
     /// <summary>CLM-7: the claim does not proceed to inspection without the repair consent form.</summary>
     public static WarrantyError? CheckReceipt(DeviceReceipt receipt) => receipt.ConsentFormEnclosed
         ? null
-        : WarrantyError.Refused(ClaimErrorCodes.ConsentFormMissing, "CLM-7: the repair consent form (修理同意書) was not enclosed; without it the claim does not go on to inspection.", ["CLM-7"]);
+        : WarrantyError.Refused(ErrorCodes.ConsentFormMissing, "CLM-7: the repair consent form (修理同意書) was not enclosed; without it the claim does not go on to inspection.", ["CLM-7"]);
 
     /// <summary>CLM-2: ios and routers are repaired only.</summary>
     public static WarrantyError? CheckExchangeAvailable(DeviceKind kind) => CoverageRules.ExchangeableKind(kind)
         ? null
-        : WarrantyError.Refused(ClaimErrorCodes.ExchangeNotAvailable, $"CLM-2: the device is {WireNames.Of(kind)}, and {WireNames.Of(kind)} devices are repaired only, never exchanged.", ["CLM-2"]);
+        : WarrantyError.Refused(ErrorCodes.ExchangeNotAvailable, $"CLM-2: the device is {WireNames.Of(kind)}, and {WireNames.Of(kind)} devices are repaired only, never exchanged.", ["CLM-2"]);
 
     /// <summary>CLM-9: the exchange device is a designated exchange model of the same kind.</summary>
     public static WarrantyError? CheckReplacementModel(CatalogModel? model, DeviceKind kind) =>
         model is { ExchangeDesignated: true } && model.Kind == kind
             ? null
             : WarrantyError.Refused(
-                ClaimErrorCodes.ReplacementNotDesignated,
+                ErrorCodes.ReplacementNotDesignated,
                 $"CLM-9: the replacement must be a designated exchange model of kind {WireNames.Of(kind)}, and its model " +
                 (model is null ? "is not in the catalogue." : $"{model.Tac} is {WireNames.Of(model.Kind)}{(model.ExchangeDesignated ? "" : " and not designated for exchanges")}."),
                 ["CLM-9"]);
@@ -288,7 +288,7 @@ public static class ClaimRules
         JapanTime.DateOf(at) <= JapanTime.DateOf(claim.DeliveredAt!.Value).AddDays(InitialDefectDays)
             ? null
             : WarrantyError.Refused(
-                ClaimErrorCodes.InitialDefectWindowPassed,
+                ErrorCodes.InitialDefectWindowPassed,
                 $"CLM-11: the exchange device arrived on {WireNames.Date(JapanTime.DateOf(claim.DeliveredAt!.Value))}; a problem is reported within " +
                 $"{InitialDefectDays} days of arrival, by {WireNames.Date(JapanTime.DateOf(claim.DeliveredAt!.Value).AddDays(InitialDefectDays))}, and this report is dated {WireNames.Date(JapanTime.DateOf(at))}.",
                 ["CLM-11"]);

@@ -5,14 +5,11 @@ using Warranty.Grains.Domain;
 namespace Warranty.Grains.Infrastructure;
 
 /// <summary>
-/// How an Idempotency-Key travels from the front door to the grain that answers it: in Orleans'
-/// RequestContext, with a fingerprint of the request so a reused key with another body is caught.
+/// What a line keeps of the keyed requests it answered (<see cref="IdempotencyContext"/> carries the key to it):
+/// how long, how many, and the stored response's JSON.
 /// </summary>
 public static class Idempotency
 {
-    public const string KeyName = "warranty.idempotency.key";
-    public const string FingerprintName = "warranty.idempotency.fingerprint";
-
     /// <summary>API.md: keys expire after 24 hours.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
@@ -23,9 +20,6 @@ public static class Idempotency
     {
         Converters = { new JsonStringEnumConverter() },
     };
-
-    public static (string Key, string Fingerprint)? Current =>
-        RequestContext.Get(KeyName) is string key && RequestContext.Get(FingerprintName) is string fingerprint ? (key, fingerprint) : null;
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Json);
 

@@ -57,7 +57,7 @@ public sealed partial class LineGrain
     private WarrantyError? TooManyRefusals() =>
         Refusals.RetryAfter(time.GetUtcNow()) is { } wait
             ? WarrantyError.TooMany(
-                ClaimErrorCodes.TooManyRefusals,
+                ErrorCodes.TooManyRefusals,
                 $"Too many refused claims and ineligible quotes on line '{LineId}' ({limits.Value.RefusalsPerLine} in {limits.Value.RefusalWindow}); try again later.",
                 wait)
             : null;
@@ -88,7 +88,7 @@ public sealed partial class LineGrain
         {
             Refusals.Record(time.GetUtcNow());
             WarrantyMetrics.ClaimRefused(decision.Rules);
-            return WarrantyError.Refused(ClaimErrorCodes.ClaimRefused, ClaimRules.Explain(Line, decision, command.Incident, JapanTime.DateOf(context.At)), decision.Rules);
+            return WarrantyError.Refused(ErrorCodes.ClaimRefused, ClaimRules.Explain(Line, decision, command.Incident, JapanTime.DateOf(context.At)), decision.Rules);
         }
 
         var sequence = Line.ClaimSequence + 1;
@@ -434,7 +434,7 @@ public sealed partial class LineGrain
     private Result<ClaimView> ClaimView(string claimId) => Result<ClaimView>.Ok(ClaimRules.View(LineId, FindClaim(claimId)!));
 
     private WarrantyError ClaimNotFound(string claimId) =>
-        WarrantyError.NotFound(ClaimErrorCodes.ClaimNotFound, $"Line '{LineId}' has no claim '{claimId}'.");
+        WarrantyError.NotFound(ErrorCodes.ClaimNotFound, $"Line '{LineId}' has no claim '{claimId}'.");
 
     private static WarrantyError NoOption() => WarrantyError.Conflict(ErrorCodes.NoOption, "The line has no warranty option.");
 

@@ -604,7 +604,7 @@ public sealed partial class LineGrain(
     private async Task<Result<T>> IdempotentAsync<T>(Func<LineState, T?> respond, Func<Task<Result<T>>> action)
         where T : class
     {
-        if (Idempotency.Current is not { } request)
+        if (IdempotencyContext.Current is not { } request)
         {
             return await action();
         }
@@ -614,7 +614,7 @@ public sealed partial class LineGrain(
         if (existing is not null && existing.Fingerprint != request.Fingerprint)
         {
             return WarrantyError.Refused(
-                ClaimErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different request.", []);
+                ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with a different request.", []);
         }
 
         if (existing is { Response: null })

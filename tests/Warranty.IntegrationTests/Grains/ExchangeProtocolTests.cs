@@ -21,8 +21,7 @@ public sealed class ExchangeProtocolTests(GrainClusterFixture fixture)
 
     private static async Task<T> KeyedAsync<T>(string key, Func<Task<T>> call)
     {
-        RequestContext.Set(Idempotency.KeyName, key);
-        RequestContext.Set(Idempotency.FingerprintName, key);
+        IdempotencyContext.Set(key, key);
         try
         {
             return await call();
@@ -107,7 +106,7 @@ public sealed class ExchangeProtocolTests(GrainClusterFixture fixture)
         var retries = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => stock.TakeAsync($"shipment-{i}")));
 
         Assert.Equal(3, takes.Count(t => t.IsSuccess));
-        Assert.All(takes.Where(t => !t.IsSuccess), t => Assert.Equal(ClaimErrorCodes.OutOfStock, t.Error!.Code));
+        Assert.All(takes.Where(t => !t.IsSuccess), t => Assert.Equal(ErrorCodes.OutOfStock, t.Error!.Code));
         Assert.Equal(3, retries.Count(t => t.IsSuccess));
         Assert.Equal(0, (await stock.GetAsync()).Value!.Quantity);
     }

@@ -12,8 +12,7 @@ public sealed class IdempotencyGrainTests(GrainClusterFixture fixture)
 
     private static async Task<T> WithKeyAsync<T>(string key, string fingerprint, Func<Task<T>> call)
     {
-        RequestContext.Set(Idempotency.KeyName, key);
-        RequestContext.Set(Idempotency.FingerprintName, fingerprint);
+        IdempotencyContext.Set(key, fingerprint);
         try
         {
             return await call();
@@ -35,7 +34,7 @@ public sealed class IdempotencyGrainTests(GrainClusterFixture fixture)
         {
             GrainClusterFixture.Clock.Advance(TimeSpan.FromHours(23));
             var replay = await WithKeyAsync("k1", "f2", () => line.ChangePlanAsync(Plan.Legacy, Context()));
-            Assert.Equal(ClaimErrorCodes.IdempotencyKeyReused, replay.Error?.Code);
+            Assert.Equal(ErrorCodes.IdempotencyKeyReused, replay.Error?.Code);
 
             GrainClusterFixture.Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
             var afterExpiry = await WithKeyAsync("k1", "f2", () => line.ChangePlanAsync(Plan.Legacy, Context()));
@@ -64,7 +63,7 @@ public sealed class IdempotencyGrainTests(GrainClusterFixture fixture)
         // The newest keys replay; the oldest were dropped and would run again.
         var newest = await WithKeyAsync($"key-{Idempotency.MaxRecords + 9}", "other", () => line.ChangePlanAsync(Plan.Giga, Context()));
         var oldest = await WithKeyAsync("key-0", "other", () => line.ChangePlanAsync(Plan.Giga, Context()));
-        Assert.Equal(ClaimErrorCodes.IdempotencyKeyReused, newest.Error?.Code);
+        Assert.Equal(ErrorCodes.IdempotencyKeyReused, newest.Error?.Code);
         Assert.True(oldest.IsSuccess);
     }
 }

@@ -1,3 +1,4 @@
+using Warranty.Grains.Interfaces;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;

@@ -1,3 +1,4 @@
+using Warranty.Grains.Interfaces;
 using System.Net;
 using Warranty.Grains.Domain;
 using Warranty.IntegrationTests.Infrastructure;

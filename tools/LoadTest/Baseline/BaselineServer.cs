@@ -1,3 +1,4 @@
+using Warranty.Grains.Interfaces;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Warranty.Grains.Domain;
 
 namespace Warranty.LoadTest.Baseline;
 

@@ -1,3 +1,4 @@
+using Warranty.Grains.Interfaces;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -5,7 +6,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Warranty.Grains.Domain;
 using Warranty.LoadTest.Seeding;
 
 namespace Warranty.LoadTest.Load;

@@ -63,7 +63,7 @@ public sealed record SeedManifest(
         await using var stream = File.OpenRead(path);
         var manifest = await JsonSerializer.DeserializeAsync<SeedManifest>(stream, Json, cancellationToken)
             ?? throw new InvalidDataException($"Seed manifest '{path}' is empty.");
-        if (manifest.Count <= 0 || manifest.Tacs is not { Count: > 0 } || manifest.Tacs.Any(t => !Warranty.Grains.Domain.Imei.IsValidTac(t))
+        if (manifest.Count <= 0 || manifest.Tacs is not { Count: > 0 } || manifest.Tacs.Any(t => !Warranty.Grains.Interfaces.Imei.IsValidTac(t))
             || string.IsNullOrEmpty(manifest.Prefix) || manifest.Count > Capacity(manifest.Tacs.Count))
         {
             throw new InvalidDataException($"Seed manifest '{path}' is not valid (prefix, count and 8-digit TACs are required).");
@@ -84,7 +84,7 @@ public static class SubscriberKeys
     {
         var tac = tacs[i % tacs.Count];
         var serial = i / tacs.Count;
-        return Warranty.Grains.Domain.Imei.WithCheckDigit(string.Create(CultureInfo.InvariantCulture, $"{tac}{serial:D6}"));
+        return Warranty.Grains.Interfaces.Imei.WithCheckDigit(string.Create(CultureInfo.InvariantCulture, $"{tac}{serial:D6}"));
     }
 
     /// <summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Warranty.Grains.Domain;
+namespace Warranty.Grains.Interfaces;
 
 /// <summary>Values as the contract spells them: enums in snake_case, dates as yyyy-MM-dd.</summary>
 public static class WireNames

@@ -1,4 +1,4 @@
-namespace Warranty.Grains.Infrastructure;
+namespace Warranty.Grains.Interfaces;
 
 /// <summary>
 /// The rules take "now" from a keyed <see cref="TimeProvider"/> of their own, so a test can set the

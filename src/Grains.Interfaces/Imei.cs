@@ -1,4 +1,4 @@
-namespace Warranty.Grains.Domain;
+namespace Warranty.Grains.Interfaces;
 
 /// <summary>REG-3: an IMEI is 15 digits whose last digit is the Luhn check digit; its first 8 are the TAC.</summary>
 public static class Imei

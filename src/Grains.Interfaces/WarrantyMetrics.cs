@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Warranty.Grains.Infrastructure;
+namespace Warranty.Grains.Interfaces;
 
 /// <summary>
 /// The service's own meter, <c>Warranty</c>: what the business is doing, beside the runtime's, ASP.NET Core's, Orleans'

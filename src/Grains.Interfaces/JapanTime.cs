@@ -1,4 +1,4 @@
-namespace Warranty.Grains.Domain;
+namespace Warranty.Grains.Interfaces;
 
 /// <summary>Dates in the rules are Japan dates (Asia/Tokyo, UTC+09:00, no daylight saving).</summary>
 public static class JapanTime
