@@ -349,15 +349,3 @@ public sealed record ClaimDecision(IReadOnlyList<string> Rules, CoveredDevice? D
 {
     public bool Eligible => Rules.Count == 0;
 }
-
-/// <summary>Configuration section <c>Warranty:Fees</c>: the amounts the page leaves to the company (tax included).</summary>
-public sealed class FeeOptions
-{
-    public const string Section = "Warranty:Fees";
-
-    /// <summary>CLM-10: the cash-on-delivery handling fee, tax included.</summary>
-    public int CodFeeYen { get; set; } = 330;
-
-    /// <summary>CLM-12: shipping of the loaner device, tax included.</summary>
-    public int LoanerShippingYen { get; set; } = 1_100;
-}

@@ -22,15 +22,3 @@ public static class ReceptionRules
     public static ReceptionView Describe(Plan plan, ReceptionOptions options, DateTimeOffset now) =>
         new(plan, plan == Plan.Giga ? options.GigaPhone : options.LegacyPhone, Hours, OpenAt(now));
 }
-
-/// <summary>Configuration section <c>Warranty:Reception</c>.</summary>
-public sealed class ReceptionOptions
-{
-    public const string Section = "Warranty:Reception";
-
-    /// <summary>The desk for ギガプラン lines. The default is a placeholder; set the real number in configuration.</summary>
-    public string GigaPhone { get; set; } = "0120-000-101";
-
-    /// <summary>The desk for the legacy plans. The default is a placeholder; set the real number in configuration.</summary>
-    public string LegacyPhone { get; set; } = "0120-000-102";
-}

@@ -30,14 +30,3 @@ public sealed class RefusalWindow(int limit, TimeSpan window)
         }
     }
 }
-
-/// <summary>Abuse limits the grains apply (section <c>Warranty:Limits</c>).</summary>
-public sealed class AbuseLimitOptions
-{
-    public const string Section = "Warranty:Limits";
-
-    /// <summary>Refused claim filings plus ineligible quotes on one line within <see cref="RefusalWindow"/> before further ones are refused with 429.</summary>
-    public int RefusalsPerLine { get; set; } = 30;
-
-    public TimeSpan RefusalWindow { get; set; } = TimeSpan.FromMinutes(10);
-}
