@@ -158,28 +158,32 @@ public class BillingRulesTests
     }
 
     [Fact]
-    public void A_statement_names_its_month_and_totals_its_items()
+    public void BIL_4_a_statement_holds_the_months_fee_then_the_claim_charges_dated_in_that_month_archived_first()
     {
-        ChargeItem[] items =
-        [
-            Fee(2026, 3),
-            new(ChargeKind.ExchangeFee, "claim-1", new DateOnly(2026, 3, 12), 4_400, 400, true),
-        ];
+        var march = new ChargeItem(ChargeKind.ExchangeFee, "C0002", new DateOnly(2026, 3, 12), 4_400, 400, true);
+        var april = new ChargeItem(ChargeKind.CodFee, "C0002", new DateOnly(2026, 4, 1), 330, 30, true);
+        var archivedMarch = new ChargeItem(ChargeKind.LoanerShipping, "C0001", new DateOnly(2026, 3, 31), 1_100, 100, true);
+        var archivedFebruary = new ChargeItem(ChargeKind.ExcessOverCap, "C0001", new DateOnly(2026, 2, 28), 2_000, 0, false);
+        var line = TestData.LineWithDevice(Start, TestData.Device()) with
+        {
+            LineId = "line-1",
+            Claims = [new ClaimState { ClaimId = "C0002", Charges = [march, april] }],
+        };
 
-        var statement = BillingRules.Statement("line-1", 2026, 3, items);
+        var statement = BillingRules.Statement(line, [archivedFebruary, archivedMarch], 2026, 3);
 
         Assert.Equal("line-1", statement.LineId);
         Assert.Equal("2026-03", statement.Month);
-        Assert.Equal(items, statement.Items);
-        Assert.Equal(4_950, statement.TotalYen);
+        Assert.Equal([Fee(2026, 3), archivedMarch, march], statement.Items);
+        Assert.Equal(550 + 1_100 + 4_400, statement.TotalYen);
     }
 
     [Fact]
-    public void An_empty_statement_totals_zero()
+    public void BIL_2_a_statement_before_the_first_charged_month_with_no_claims_totals_zero()
     {
-        var statement = BillingRules.Statement("line-1", 2026, 11, []);
+        var statement = BillingRules.Statement(TestData.LineWithDevice(Start, TestData.Device()), [], 2026, 2);
 
-        Assert.Equal("2026-11", statement.Month);
+        Assert.Equal("2026-02", statement.Month);
         Assert.Equal(0, statement.TotalYen);
         Assert.Empty(statement.Items);
     }

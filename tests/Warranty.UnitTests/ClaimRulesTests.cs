@@ -65,8 +65,8 @@ public class ClaimRulesTests
         var second = Claim("C0003", YearStart);
         var claims = new[] { first, withdrawn, second };
 
-        Assert.Equal(1, ClaimRules.UseNumber(claims, first));
-        Assert.Equal(2, ClaimRules.UseNumber(claims, second));
+        Assert.Equal(1, ClaimCounting.UseNumber(claims, first));
+        Assert.Equal(2, ClaimCounting.UseNumber(claims, second));
         Assert.Equal(4_400, ClaimRules.Quote(ClaimRules.Decide(Line(), Incident.ScreenCrack, IncidentDate)).ExchangeFeeYen);
         Assert.Equal(8_800, ClaimRules.Quote(ClaimRules.Decide(Line(first), Incident.ScreenCrack, IncidentDate)).ExchangeFeeYen);
     }

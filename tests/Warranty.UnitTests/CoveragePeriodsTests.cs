@@ -6,6 +6,13 @@ namespace Warranty.UnitTests;
 /// <summary>"Time" under COV: coverage periods, claims counted over dates, and answers read as of a date.</summary>
 public class CoveragePeriodsTests
 {
+    /// <summary>CLM-1 as of <paramref name="date"/>: the claims and exchanges counted in its contract year.</summary>
+    private static ClaimCounts CountsAsOf(IReadOnlyList<ClaimFact> facts, DateOnly coverageStart, DateOnly date)
+    {
+        var year = ClaimCounting.YearAsOf(coverageStart, facts, date);
+        return new ClaimCounts(year.ClaimsCounted, year.ExchangesCounted);
+    }
+
     private static readonly DateOnly Start = new(2026, 1, 10);
 
     private static CoveredDevice A => TestData.Device(TestData.ImeiA, registeredAt: TestData.JapanInstant(2026, 1, 12));
@@ -88,13 +95,13 @@ public class CoveragePeriodsTests
             Status = ClaimStatus.Withdrawn,
             Timeline = [new(ClaimStatus.Received, TestData.JapanInstant(2026, 6, 1, 10)), new(ClaimStatus.Withdrawn, TestData.JapanInstant(2026, 6, 3, 9))],
         };
-        var facts = ClaimRules.FactsOf([claim]);
+        var facts = ClaimCounting.FactsOf([claim]);
         var start = new DateOnly(2026, 2, 1);
 
-        Assert.Equal(new ClaimCounts(0, 0), ClaimRules.CountsAsOf(facts, start, new DateOnly(2026, 5, 31)));
-        Assert.Equal(new ClaimCounts(1, 0), ClaimRules.CountsAsOf(facts, start, new DateOnly(2026, 6, 1)));
-        Assert.Equal(new ClaimCounts(1, 0), ClaimRules.CountsAsOf(facts, start, new DateOnly(2026, 6, 2)));
-        Assert.Equal(new ClaimCounts(0, 0), ClaimRules.CountsAsOf(facts, start, new DateOnly(2026, 6, 3)));
+        Assert.Equal(new ClaimCounts(0, 0), CountsAsOf(facts, start, new DateOnly(2026, 5, 31)));
+        Assert.Equal(new ClaimCounts(1, 0), CountsAsOf(facts, start, new DateOnly(2026, 6, 1)));
+        Assert.Equal(new ClaimCounts(1, 0), CountsAsOf(facts, start, new DateOnly(2026, 6, 2)));
+        Assert.Equal(new ClaimCounts(0, 0), CountsAsOf(facts, start, new DateOnly(2026, 6, 3)));
     }
 
     [Fact]
@@ -107,7 +114,7 @@ public class CoveragePeriodsTests
             Timeline = [new(ClaimStatus.Received, TestData.JapanInstant(2026, 6, 1, 10)), new(ClaimStatus.Withdrawn, TestData.JapanInstant(2026, 6, 1, 15))],
         };
 
-        Assert.Null(ClaimRules.FactOf(claim));
+        Assert.Null(ClaimCounting.FactOf(claim));
     }
 
     [Fact]
@@ -126,11 +133,11 @@ public class CoveragePeriodsTests
                 new(ClaimStatus.ExchangePending, TestData.JapanInstant(2026, 6, 4, 10)),
             ],
         };
-        var facts = ClaimRules.FactsOf([claim]);
+        var facts = ClaimCounting.FactsOf([claim]);
         var start = new DateOnly(2026, 2, 1);
 
-        Assert.Equal(new ClaimCounts(1, 0), ClaimRules.CountsAsOf(facts, start, new DateOnly(2026, 6, 3)));
-        Assert.Equal(new ClaimCounts(1, 1), ClaimRules.CountsAsOf(facts, start, new DateOnly(2026, 6, 4)));
+        Assert.Equal(new ClaimCounts(1, 0), CountsAsOf(facts, start, new DateOnly(2026, 6, 3)));
+        Assert.Equal(new ClaimCounts(1, 1), CountsAsOf(facts, start, new DateOnly(2026, 6, 4)));
     }
 
     [Fact]

@@ -251,9 +251,9 @@ public class CoverageRulesTests
     {
         var option = Line().Option!;
 
-        var none = CoverageRules.ContractYearOn(option, new DateOnly(2026, 6, 1), ClaimCounts.None);
-        var one = CoverageRules.ContractYearOn(option, new DateOnly(2026, 6, 1), new ClaimCounts(1, 1));
-        var two = CoverageRules.ContractYearOn(option, new DateOnly(2026, 6, 1), new ClaimCounts(2, 1));
+        var none = ClaimCounting.View(ContractYear.Containing(option.CoverageStartDate, new DateOnly(2026, 6, 1)), ClaimCounts.None);
+        var one = ClaimCounting.View(ContractYear.Containing(option.CoverageStartDate, new DateOnly(2026, 6, 1)), new ClaimCounts(1, 1));
+        var two = ClaimCounting.View(ContractYear.Containing(option.CoverageStartDate, new DateOnly(2026, 6, 1)), new ClaimCounts(2, 1));
 
         Assert.Equal(new ContractYearView(new DateOnly(2026, 2, 1), new DateOnly(2027, 1, 31), 0, 2, 0, 4_400), none);
         Assert.Equal(new ContractYearView(new DateOnly(2026, 2, 1), new DateOnly(2027, 1, 31), 1, 1, 1, 8_800), one);
@@ -263,7 +263,7 @@ public class CoverageRulesTests
     [Fact]
     public void CLM_1_remaining_claims_never_go_below_zero()
     {
-        var view = CoverageRules.ContractYearOn(Line().Option!, new DateOnly(2026, 6, 1), new ClaimCounts(3, 0));
+        var view = ClaimCounting.View(ContractYear.Containing(Line().Option!.CoverageStartDate, new DateOnly(2026, 6, 1)), new ClaimCounts(3, 0));
 
         Assert.Equal(3, view.ClaimsCounted);
         Assert.Equal(0, view.ClaimsRemaining);
@@ -275,8 +275,8 @@ public class CoverageRulesTests
     {
         var option = Line().Option!;
 
-        var last = CoverageRules.ContractYearOn(option, new DateOnly(2027, 1, 31), ClaimCounts.None);
-        var next = CoverageRules.ContractYearOn(option, new DateOnly(2027, 2, 1), ClaimCounts.None);
+        var last = ClaimCounting.View(ContractYear.Containing(option.CoverageStartDate, new DateOnly(2027, 1, 31)), ClaimCounts.None);
+        var next = ClaimCounting.View(ContractYear.Containing(option.CoverageStartDate, new DateOnly(2027, 2, 1)), ClaimCounts.None);
 
         Assert.Equal((new DateOnly(2026, 2, 1), new DateOnly(2027, 1, 31)), (last.Start, last.End));
         Assert.Equal((new DateOnly(2027, 2, 1), new DateOnly(2028, 1, 31)), (next.Start, next.End));

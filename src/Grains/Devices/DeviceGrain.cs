@@ -117,7 +117,7 @@ public sealed class DeviceGrain(
         var received = _factsReceived;
         var stored = new GrainState<LineState>();
         await storage.ReadStateAsync(LineGrain.StateName, LineGrain.IdOf(lineId), stored);
-        var facts = stored.RecordExists && stored.State is { Exists: true } line && !LineGrain.HasInterruptedWork(line)
+        var facts = stored.RecordExists && stored.State is { Exists: true } line && !LineStore.HasInterruptedWork(line)
             ? CoverageRules.FactsOf(line, Imei)
             : await GrainFactory.GetGrain<ILineGrain>(lineId).GetCoverageFactsAsync(Imei);
         if (received == _factsReceived)
@@ -152,17 +152,14 @@ public sealed class DeviceGrain(
     private bool VisibleTo(string? lineId) => lineId is null || (Device.Exists && CurrentStatus == DeviceStatus.Covered && Device.LineId == lineId);
 
     /// <summary>The status as of today: a covered device whose option ended (COV-7) is released after its last day.</summary>
-    private DeviceStatus CurrentStatus =>
-        Device.Status == DeviceStatus.Covered && Device.CoveredUntil is { } until && JapanTime.Today(time) > until
-            ? DeviceStatus.Released
-            : Device.Status;
+    private DeviceStatus CurrentStatus => DeviceTransitions.StatusOn(Device, JapanTime.Today(time));
 
     public async Task<Result<DeviceView?>> CheckAttachableAsync(string lineId, DateTimeOffset at) =>
         await HeldElsewhereAsync(lineId, at) is { } refusal ? refusal : Result<DeviceView?>.Ok(View());
 
     public async Task<Result<DeviceView>> AttachAsync(string lineId, string modelName, DateTimeOffset at)
     {
-        if (Device.Exists && Device.Status == DeviceStatus.Covered && Device.LineId == lineId && Device.CoveredUntil is null)
+        if (DeviceTransitions.IsAttachedTo(Device, lineId))
         {
             return Result<DeviceView>.Ok(View()!);
         }
@@ -172,51 +169,26 @@ public sealed class DeviceGrain(
             return refusal;
         }
 
-        if (Device.Status == DeviceStatus.Excluded)
+        var attached = DeviceTransitions.Attach(Device, Imei, lineId, modelName, at);
+        if (attached.Error is { } excluded)
         {
-            return RegistrationRules.Ineligible(["REG-7c"]);
+            return excluded;
         }
 
         var previousLine = Device.LineId;
-        await SaveAsync(CoveredBy(lineId, modelName, at));
+        await SaveAsync(attached.Value!);
         logger.LogDebug("Device {Imei} attached to line {LineId} (previously {PreviousLineId})", Imei, lineId, previousLine);
         return Result<DeviceView>.Ok(View()!);
     }
 
     public async Task<DeviceView?> ApplyAsync(DeviceChange change)
     {
-        var linked = Device.Exists && Device.LineId == change.LineId;
-        var dayBefore = JapanTime.DateOf(change.At).AddDays(-1);
-        var next = change.Kind switch
+        if (DeviceTransitions.CoveredByAnother(Device, change))
         {
-            DeviceChangeKind.Release when linked && Device.Status == DeviceStatus.Covered => Device with
-            {
-                Status = DeviceStatus.Released,
-                Claims = WithClaims(change),
-                Periods = Ended(change.LineId, dayBefore, CoverageEndReason.Released),
-            },
-            DeviceChangeKind.EndCoverage when linked && Device.Status == DeviceStatus.Covered => Device with
-            {
-                CoveredUntil = change.Date,
-                Periods = change.Date is { } last ? Ended(change.LineId, last, change.EndReason ?? CoverageEndReason.Terminated, replace: true) : Device.Periods,
-            },
-            DeviceChangeKind.AddClaim when Device.Exists && !ReferenceEquals(WithClaims(change), Device.Claims) => Device with { Claims = WithClaims(change) },
-            DeviceChangeKind.Replaced when linked && Device.Status != DeviceStatus.Replaced => Device with
-            {
-                Status = DeviceStatus.Replaced,
-                ReplacedByImei = change.OtherImei,
-                Claims = WithClaims(change),
-                Periods = Ended(change.LineId, dayBefore, CoverageEndReason.Replaced),
-            },
-            DeviceChangeKind.Exclude when linked && Device.Status != DeviceStatus.Excluded => Device with
-            {
-                Status = DeviceStatus.Excluded,
-                Claims = WithClaims(change),
-                Periods = Ended(change.LineId, dayBefore, CoverageEndReason.Excluded),
-            },
-            DeviceChangeKind.BecomeCovered => BecomeCovered(change),
-            _ => Device,
-        };
+            logger.LogError("Device {Imei} is covered by line {Holder}; line {LineId} cannot take it", Imei, Device.LineId, change.LineId);
+        }
+
+        var next = DeviceTransitions.Apply(Device, Imei, change);
         if (!ReferenceEquals(next, Device) && next != Device)
         {
             await SaveAsync(next);
@@ -226,89 +198,9 @@ public sealed class DeviceGrain(
         return View();
     }
 
-    /// <summary>
-    /// The stored claim references with those <paramref name="change"/> hands over (the line's claims on this device,
-    /// when it leaves the line or archives them); the same list when none is new.
-    /// </summary>
-    private IReadOnlyList<ClaimRef> WithClaims(DeviceChange change) =>
-        WithReferences(change.LineId, change.ClaimId is { } one ? (change.ClaimIds ?? []).Append(one) : change.ClaimIds ?? []);
-
-    /// <summary>The stored references, then <paramref name="claimIds"/> of <paramref name="lineId"/> not among them; the same list when none is new.</summary>
-    private IReadOnlyList<ClaimRef> WithReferences(string lineId, IEnumerable<string> claimIds)
-    {
-        var added = claimIds.Distinct()
-            .Where(id => !Device.Claims.Any(c => c.LineId == lineId && c.ClaimId == id))
-            .Select(id => new ClaimRef(lineId, id))
-            .ToList();
-        return added.Count == 0 ? Device.Claims : [.. Device.Claims, .. added];
-    }
-
-    /// <summary>
-    /// The stored periods with the last one on <paramref name="lineId"/> ending on <paramref name="lastDay"/>: only an
-    /// open one, or with <paramref name="replace"/> (a termination date, which a cancellation may bring forward) any.
-    /// </summary>
-    private IReadOnlyList<CoveragePeriod> Ended(string lineId, DateOnly lastDay, CoverageEndReason reason, bool replace = false)
-    {
-        var periods = Device.Periods;
-        for (var i = periods.Count - 1; i >= 0; i--)
-        {
-            if (periods[i].LineId != lineId)
-            {
-                continue;
-            }
-
-            if (periods[i].Until is not null && !replace)
-            {
-                break;
-            }
-
-            var ended = periods[i] with { Until = lastDay, EndReason = reason };
-            return [.. periods.Take(i), ended, .. periods.Skip(i + 1)];
-        }
-
-        return periods;
-    }
-
-    /// <summary>CLM-6 / CLM-9: the exchange device or the maker's unit becomes the covered device.</summary>
-    private DeviceState BecomeCovered(DeviceChange change)
-    {
-        if (Device is { Exists: true, Status: DeviceStatus.Covered } && Device.LineId == change.LineId)
-        {
-            return Device.ReservedForLineId is null ? Device : Device with { ReservedForLineId = null, ReservationKey = null };
-        }
-
-        if (Device is { Exists: true, Status: DeviceStatus.Covered } && Device.LineId is not null)
-        {
-            // Checked before the line decided; never take a device from another line.
-            logger.LogError("Device {Imei} is covered by line {Holder}; line {LineId} cannot take it", Imei, Device.LineId, change.LineId);
-            return Device;
-        }
-
-        return CoveredBy(change.LineId, change.ModelName ?? Device.ModelName, change.At) with
-        {
-            ReplacesImei = change.OtherImei,
-            ReservedForLineId = null,
-            ReservationKey = null,
-        };
-    }
-
-    /// <summary>This device as the covered device of <paramref name="lineId"/> from <paramref name="at"/>.</summary>
-    private DeviceState CoveredBy(string lineId, string modelName, DateTimeOffset at) => Device with
-    {
-        Imei = Imei,
-        Exists = true,
-        Tac = Interfaces.Imei.TacOf(Imei),
-        ModelName = modelName,
-        Status = DeviceStatus.Covered,
-        LineId = lineId,
-        CoveredUntil = null,
-        RegisteredAt = at,
-        Periods = [.. Device.Periods, new CoveragePeriod(lineId, JapanTime.DateOf(at), null, null)],
-    };
-
     public async Task<Result<DeviceView?>> ReserveAsync(string lineId, string shipmentKey, DateTimeOffset at)
     {
-        if (Device.ReservedForLineId == lineId && Device.ReservationKey == shipmentKey)
+        if (DeviceTransitions.IsReservedFor(Device, lineId, shipmentKey))
         {
             return Result<DeviceView?>.Ok(View());
         }
@@ -318,13 +210,13 @@ public sealed class DeviceGrain(
             return refusal;
         }
 
-        await SaveAsync(Device with { Imei = Imei, ReservedForLineId = lineId, ReservationKey = shipmentKey });
+        await SaveAsync(DeviceTransitions.Reserve(Device, Imei, lineId, shipmentKey));
         return Result<DeviceView?>.Ok(View());
     }
 
     public async Task CancelReservationAsync(string lineId, string shipmentKey)
     {
-        if (Device.ReservedForLineId == lineId && Device.ReservationKey == shipmentKey)
+        if (DeviceTransitions.IsReservedFor(Device, lineId, shipmentKey))
         {
             await SaveAsync(Device with { ReservedForLineId = null, ReservationKey = null });
         }
@@ -379,27 +271,8 @@ public sealed class DeviceGrain(
             Device.ReplacedByImei,
             Device.ReplacesImei,
             // The covering line's claims on this device are not stored here while it keeps them: listed from its facts.
-            CurrentFacts is { ClaimIds.Count: > 0 } facts ? WithReferences(facts.LineId, facts.ClaimIds) : Device.Claims,
-            PeriodsView());
-    }
-
-    /// <summary>
-    /// The device's coverage periods, oldest first: the stored ones, with those of each line whose facts this activation
-    /// holds read from the facts instead (the line's periods are the authority, and they may be ahead of what reached
-    /// the device, or the only record for a device stored before periods were kept). Periods covering no date are left out.
-    /// </summary>
-    private IReadOnlyList<CoveragePeriod> PeriodsView()
-    {
-        var fresh = new[] { _facts, _earlierFacts }.OfType<CoverageFacts>().Where(f => f.HasOption).ToList();
-        var periods = Device.Periods.Where(p => !fresh.Any(f => f.LineId == p.LineId)).ToList();
-        foreach (var facts in fresh)
-        {
-            periods.AddRange(facts.Periods
-                .Select(p => CoveragePeriods.View(facts.LineId, p, facts.TerminatedOn, facts.Cancelled))
-                .OfType<CoveragePeriod>());
-        }
-
-        return periods.Where(p => p.Until is not { } until || until >= p.From).OrderBy(p => p.From).ToList();
+            CurrentFacts is { ClaimIds.Count: > 0 } facts ? DeviceTransitions.WithReferences(Device, facts.LineId, facts.ClaimIds) : Device.Claims,
+            DeviceTransitions.PeriodsOf(Device, new[] { _facts, _earlierFacts }.OfType<CoverageFacts>().Where(f => f.HasOption).ToList()));
     }
 
     private Task SaveAsync(DeviceState device) => state.WriteAsync(device);

@@ -2,7 +2,7 @@ using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Domain;
 
-/// <summary>BIL-1..3: the monthly fee.</summary>
+/// <summary>BIL-1..4: the monthly fee, and what a month's statement holds.</summary>
 public static class BillingRules
 {
     /// <summary>BIL-2: the month after next of the service start month.</summary>
@@ -39,6 +39,15 @@ public static class BillingRules
         return [new ChargeItem(ChargeKind.MonthlyFee, null, new DateOnly(year, month, 1), Terms.MonthlyFeeYen, Terms.MonthlyFeeTaxYen, true)];
     }
 
-    public static ChargesView Statement(string lineId, int year, int month, IReadOnlyList<ChargeItem> items) =>
-        new(lineId, $"{year:0000}-{month:00}", items, items.Sum(i => i.AmountYen));
+    /// <summary>
+    /// BIL-4: the statement of <paramref name="year"/>-<paramref name="month"/>: the monthly fee (BIL-1..3), then every
+    /// charge of the line's claims (CLM-3, CLM-4, CLM-10, CLM-12), archived ones first, dated in that month.
+    /// </summary>
+    public static ChargesView Statement(LineState line, IEnumerable<ChargeItem> archivedCharges, int year, int month)
+    {
+        var items = MonthlyFees(line, year, month)
+            .Concat(archivedCharges.Concat(line.Claims.SelectMany(c => c.Charges)).Where(c => c.Date.Year == year && c.Date.Month == month))
+            .ToList();
+        return new ChargesView(line.LineId, $"{year:0000}-{month:00}", items, items.Sum(i => i.AmountYen));
+    }
 }

@@ -64,7 +64,7 @@ public static class ClaimRules
         }
 
         var year = ContractYear.Containing(option.CoverageStartDate, date);
-        var counts = Counts(line.Claims, year.Start);
+        var counts = ClaimCounting.Counts(line.Claims, year.Start);
         if (counts.Claims >= Terms.ClaimsPerContractYear)
         {
             failed.Add("CLM-1");
@@ -121,94 +121,27 @@ public static class ClaimRules
             estimatedRepairCostYen is { } cost && decision.Eligible ? Math.Max(0, cost - CapYen) : null);
     }
 
-    /// <summary>CLM-1: claims counted in the contract year starting <paramref name="yearStart"/>, and the exchanges among them.</summary>
-    public static ClaimCounts Counts(IReadOnlyList<ClaimState> claims, DateOnly yearStart)
-    {
-        var counted = claims.Where(c => c.CountsTowardLimit && c.ContractYearStart == yearStart).ToList();
-        return new ClaimCounts(counted.Count, counted.Count(c => c.Service == ClaimService.Exchange));
-    }
+    /// <summary>
+    /// CLM-8: a rejection for unofficial repair or modification excludes the claimed device, when it is still the
+    /// line's covered device.
+    /// </summary>
+    public static bool Excludes(LineState line, ClaimState claim, RejectReason? reason) =>
+        reason == RejectReason.UnofficialRepair && line.Option?.Device?.Imei == claim.Imei;
 
     /// <summary>
-    /// CLM-1 over time: the claim counts from the Japan date it was accepted until the day before it was rejected or
-    /// withdrawn, and as an exchange from the date of the inspection that decided it. Null: it counts on no date (it
-    /// ended the day it was accepted).
+    /// CLM-6: the maker's replacement unit as the covered device from <paramref name="at"/>: its model from the
+    /// catalogue; a model not in the catalogue is taken as the replaced device's (same model, same kind).
     /// </summary>
-    public static ClaimFact? FactOf(ClaimState claim)
-    {
-        var from = JapanTime.DateOf(claim.ReceivedAt);
-        DateOnly? until = null;
-        if (!claim.CountsTowardLimit)
-        {
-            var ended = claim.Timeline.FirstOrDefault(t => t.Status is ClaimStatus.Rejected or ClaimStatus.Withdrawn);
-            if (ended is null)
-            {
-                return null;
-            }
+    public static CoveredDevice MakerUnit(LineState line, ClaimState claim, string imei, CatalogModel? model, DateTimeOffset at) =>
+        model is not null
+            ? new CoveredDevice(imei, model.Tac, model.Model, model.Kind, model.ReleaseDate, at)
+            : line.Option?.Device is { } old
+                ? old with { Imei = imei, RegisteredAt = at }
+                : new CoveredDevice(imei, Imei.TacOf(imei), "", claim.Kind, JapanTime.DateOf(at), at);
 
-            until = JapanTime.DateOf(ended.At).AddDays(-1);
-            if (until < from)
-            {
-                return null;
-            }
-        }
-
-        DateOnly? exchangeFrom = null;
-        if (claim.Service == ClaimService.Exchange)
-        {
-            var decided = claim.Timeline.FirstOrDefault(t => t.Status == ClaimStatus.ExchangePending);
-            exchangeFrom = decided is null ? from : JapanTime.DateOf(decided.At);
-        }
-
-        return new ClaimFact(claim.ContractYearStart, from, until, exchangeFrom);
-    }
-
-    /// <summary>
-    /// CLM-1 as of <paramref name="date"/>: the claims counted in the contract year containing it, and the exchanges
-    /// among them, from what had happened by the end of that date ("Time" under COV).
-    /// </summary>
-    public static ClaimCounts CountsAsOf(IReadOnlyList<ClaimFact> claims, DateOnly coverageStartDate, DateOnly date)
-    {
-        var yearStart = ContractYear.Containing(coverageStartDate, date).Start;
-        int counted = 0, exchanges = 0;
-        foreach (var claim in claims)
-        {
-            if (claim.YearStart == yearStart && claim.From <= date && (claim.Until is null || date <= claim.Until))
-            {
-                counted++;
-                if (claim.ExchangeFrom is { } decided && decided <= date)
-                {
-                    exchanges++;
-                }
-            }
-        }
-
-        return new ClaimCounts(counted, exchanges);
-    }
-
-    /// <summary>The dated facts of <paramref name="claims"/> (<see cref="FactOf"/>), those that count on some date.</summary>
-    public static IReadOnlyList<ClaimFact> FactsOf(IReadOnlyList<ClaimState> claims)
-    {
-        if (claims.Count == 0)
-        {
-            return [];
-        }
-
-        var facts = new List<ClaimFact>(claims.Count);
-        foreach (var claim in claims)
-        {
-            if (FactOf(claim) is { } fact)
-            {
-                facts.Add(fact);
-            }
-        }
-
-        return facts;
-    }
-
-    /// <summary>CLM-3: the claim's use number in its contract year, repairs and exchanges counted together.</summary>
-    public static int UseNumber(IReadOnlyList<ClaimState> claims, ClaimState claim) =>
-        1 + claims.TakeWhile(c => c.ClaimId != claim.ClaimId)
-            .Count(c => c.CountsTowardLimit && c.ContractYearStart == claim.ContractYearStart);
+    /// <summary>CLM-6: a completion names a maker's unit when it gives an IMEI other than the claimed device's.</summary>
+    public static bool IsMakerReplacement(ClaimState claim, string? makerReplacementImei) =>
+        makerReplacementImei is not null && makerReplacementImei != claim.Imei;
 
     public static ClaimState NewClaim(string claimId, ClaimDecision decision, FileClaimCommand command, DateTimeOffset at) => new()
     {

@@ -29,6 +29,12 @@ public static class CoveragePeriods
         return [.. End(periods, date.AddDays(-1), reason, rule), new CoveredPeriod(device, date)];
     }
 
+    /// <summary>
+    /// The last covered day of a device that leaves coverage at <paramref name="at"/> (replaced, released, excluded):
+    /// the Japan date before it, so that the new state starts on that date.
+    /// </summary>
+    public static DateOnly DayBefore(DateTimeOffset at) => JapanTime.DateOf(at).AddDays(-1);
+
     /// <summary>The covered device stops being covered after <paramref name="lastDay"/>, for <paramref name="rule"/>; no device follows it.</summary>
     public static IReadOnlyList<CoveredPeriod> End(IReadOnlyList<CoveredPeriod> periods, DateOnly lastDay, CoverageEndReason reason, string rule) =>
         Open(periods) is { } open

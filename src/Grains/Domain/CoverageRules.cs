@@ -2,28 +2,11 @@ using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Domain;
 
-/// <summary>COV-1..7 as a lookup needs them, and the contract-year counters (CLM-1, CLM-3).</summary>
+/// <summary>COV-1..7 as a lookup needs them; the contract year's counts come from <see cref="ClaimCounting"/>.</summary>
 public static class CoverageRules
 {
     /// <summary>COV-2: the last day natural failure is covered (the 36-month anniversary of the release).</summary>
     public static DateOnly NaturalFailureCoveredUntil(DateOnly releaseDate) => releaseDate.AddMonths(Terms.NaturalFailureMonths);
-
-    /// <summary>Claims and exchanges counted in the contract year containing <paramref name="date"/>.</summary>
-    public static ContractYearView ContractYearOn(OptionState option, DateOnly date, ClaimCounts counts) =>
-        ContractYearOn(option.CoverageStartDate, date, counts);
-
-    private static ContractYearView ContractYearOn(DateOnly coverageStartDate, DateOnly date, ClaimCounts counts)
-    {
-        var year = ContractYear.Containing(coverageStartDate, date);
-        var remaining = Math.Max(0, Terms.ClaimsPerContractYear - counts.Claims);
-        return new ContractYearView(
-            year.Start,
-            year.End,
-            counts.Claims,
-            remaining,
-            counts.Exchanges,
-            counts.NextExchangeFeeYen);
-    }
 
     /// <summary>CLM-2: android and windows devices may be exchanged; ios and routers are repaired only.</summary>
     public static bool ExchangeableKind(DeviceKind kind) => kind is DeviceKind.Android or DeviceKind.Windows;
@@ -100,7 +83,7 @@ public static class CoverageRules
             rules.Add("COV-2");
         }
 
-        var year = ContractYearOn(facts.CoverageStartDate, date, ClaimRules.CountsAsOf(facts.Claims, facts.CoverageStartDate, date));
+        var year = ClaimCounting.YearAsOf(facts.CoverageStartDate, facts.Claims, date);
         var exchange = covered && ExchangeableKind(facts.Kind) && year.ClaimsRemaining > 0;
         return new CoverageView(
             imei,
@@ -144,7 +127,7 @@ public static class CoverageRules
             device?.Kind ?? default,
             device?.ReleaseDate ?? default,
             imei is null ? [] : CoveragePeriods.FactsOf(periods, imei),
-            option is null ? [] : ClaimRules.FactsOf(line.Claims),
+            option is null ? [] : ClaimCounting.FactsOf(line.Claims),
             usage,
             imei is null ? [] : line.Claims.Where(c => c.Imei == imei).Select(c => c.ClaimId).ToArray());
     }
@@ -161,16 +144,4 @@ public static class CoverageRules
 
     public static CoverageView NotCovered(string imei, DateOnly date, string? lineId, params string[] rules) =>
         new(imei, date, false, lineId, false, false, null, null, null, false, null, rules);
-}
-
-/// <summary>Claims counted toward CLM-1 in one contract year, and how many of them are exchanges.</summary>
-public readonly record struct ClaimCounts(int Claims, int Exchanges)
-{
-    public static readonly ClaimCounts None = new(0, 0);
-
-    /// <summary>CLM-3: the use number the next claim of the year would have (repairs and exchanges counted together).</summary>
-    public int NextUseNumber => Claims + 1;
-
-    /// <summary>CLM-3: the exchange fee of the next claim of the year; null when CLM-1 allows no further claim.</summary>
-    public int? NextExchangeFeeYen => Terms.ExchangeFeeYen(NextUseNumber);
 }

@@ -1,3 +1,5 @@
+using Warranty.Grains.Interfaces;
+
 namespace Warranty.Grains.Infrastructure;
 
 /// <summary>
@@ -29,4 +31,22 @@ public sealed class RefusalWindow(int limit, TimeSpan window)
             _refusals.Dequeue();
         }
     }
+}
+
+/// <summary>The abuse limit of one line (<see cref="AbuseLimitOptions"/>): the 429 it answers with once reached.</summary>
+public sealed class RefusalLimit(AbuseLimitOptions options, TimeProvider time)
+{
+    private readonly RefusalWindow _window = new(options.RefusalsPerLine, options.RefusalWindow);
+
+    /// <summary>429 <c>too_many_refusals</c> while the line's refusals fill the window, else null.</summary>
+    public WarrantyError? Check(string lineId) =>
+        _window.RetryAfter(time.GetUtcNow()) is { } wait
+            ? WarrantyError.TooMany(
+                ErrorCodes.TooManyRefusals,
+                $"Too many refused claims and ineligible quotes on line '{lineId}' ({options.RefusalsPerLine} in {options.RefusalWindow}); try again later.",
+                wait)
+            : null;
+
+    /// <summary>A refused filing or an ineligible quote, now.</summary>
+    public void Record() => _window.Record(time.GetUtcNow());
 }

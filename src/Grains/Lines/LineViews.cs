@@ -19,6 +19,21 @@ public static class LineViews
                 option.RegistrationDeadline,
                 option.Device?.Imei,
                 option.TerminatedOn,
-                CoverageRules.ContractYearOn(option, today, ClaimRules.CountsAsOf(ClaimRules.FactsOf(line.Claims), option.CoverageStartDate, today)))
+                ClaimCounting.YearAsOf(option.CoverageStartDate, ClaimCounting.FactsOf(line.Claims), today))
             : null);
+
+    /// <summary>
+    /// Whether <paramref name="line"/> holds <paramref name="imei"/>: as its covered device (until its option's end, if
+    /// any), or in a registration or an exchange shipment under way.
+    /// </summary>
+    public static DeviceLink LinkOf(LineState line, string imei)
+    {
+        if (line.PendingRegistration?.Device.Imei == imei || line.Claims.Any(c => c.PendingShipment?.Imei == imei))
+        {
+            return new DeviceLink(true, null);
+        }
+
+        var option = line.Option;
+        return option?.Device?.Imei == imei ? new DeviceLink(true, option.TerminatedOn) : new DeviceLink(false, null);
+    }
 }

@@ -1,0 +1,231 @@
+using Microsoft.Extensions.Logging;
+using Warranty.Grains.Domain;
+using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.Lines;
+
+/// <summary>
+/// The steps of a line's changes that involve other grains: the commit (one write, then the devices' coverage facts),
+/// the outbox's delivery, the two sagas (registration, exchange shipment), archiving, and finishing what a crash
+/// interrupted. Every decision comes from a transition in <see cref="Domain"/>; this only sequences and delivers.
+/// </summary>
+/// <remarks>
+/// <para><b>Registration</b> (REG-4, REG-5): validate; write the intent (<see cref="LineState.PendingRegistration"/>);
+/// the device grain links itself to the line (refused if another line holds it: the intent is dropped); commit (the
+/// device becomes the covered device, the old one gets a release notice in the outbox); deliver the outbox. No step
+/// can leave a device on two lines: each device grain holds its single link and refuses a second line.</para>
+/// <para><b>Exchange shipment</b> (CLM-9): validate; write the intent (<see cref="ClaimState.PendingShipment"/>); reserve
+/// the exchange device; take one unit of stock (both idempotent per shipment key line/claim, so every retry takes
+/// stock once; if none, the reservation is cancelled and the intent dropped); commit (<c>exchange_shipped</c>).</para>
+/// <para>A crash leaves an intent or undelivered notices; <see cref="ResumeAsync"/> finishes them, as the request
+/// that started them, before every change of the line and once after activation.</para>
+/// </remarks>
+internal sealed class LineProtocol(
+    string lineId, LineStore store, IGrainFactory grains, IFaultInjector faults, TimeProvider time, ILogger logger, Action dropActivation)
+{
+    private readonly CoverageFactsSender _facts = new(grains);
+
+    /// <summary>The line as it stands now (<see cref="LineStore.Line"/>).</summary>
+    public LineState Line => store.Line;
+
+    private DateOnly Today => JapanTime.Today(time);
+
+    /// <summary>Stores <paramref name="change"/> (its notices in the outbox) and sends the devices their coverage facts.</summary>
+    public async Task CommitAsync(LineChange change, KeyedRequest? request, bool answers = true)
+    {
+        var before = await store.StoreAsync(change.ToStore(), request, answers);
+        await _facts.SendAsync(store.Committed, before.Option?.Device?.Imei);
+    }
+
+    /// <summary>Commits a change of a claim (fault point <see cref="FaultPoints.ClaimCommitted"/>) and delivers its notices.</summary>
+    public async Task CommitClaimAsync(LineChange change, KeyedRequest? request)
+    {
+        await StepAsync(async () =>
+        {
+            await CommitAsync(change, request);
+            faults.Reached(FaultPoints.ClaimCommitted);
+        });
+        await DeliverOutboxAsync();
+    }
+
+    /// <summary>
+    /// A step of a cross-grain protocol. If it fails unexpectedly, the activation is dropped so that the next call
+    /// starts from what storage holds, exactly as after a crash.
+    /// </summary>
+    public async Task StepAsync(Func<Task> step)
+    {
+        try
+        {
+            await step();
+        }
+        catch
+        {
+            store.Broken = true;
+            dropActivation();
+            throw;
+        }
+    }
+
+    public async Task DeliverOutboxAsync()
+    {
+        if (Line.Outbox.Count == 0)
+        {
+            return;
+        }
+
+        await StepAsync(async () =>
+        {
+            foreach (var item in Line.Outbox)
+            {
+                await grains.GetGrain<IDeviceGrain>(item.Imei).ApplyAsync(item.Change);
+                faults.Reached(FaultPoints.NoticeDelivered);
+            }
+
+            store.OutboxDelivered();
+        });
+    }
+
+    /// <summary>Registration from its intent on: the device links itself, then the commit. Null on success, else the device's refusal.</summary>
+    public async Task<WarrantyError?> RegisterAsync(LineChange intent, KeyedRequest? request)
+    {
+        await StepAsync(async () =>
+        {
+            await CommitAsync(intent, request, answers: false);
+            faults.Reached(FaultPoints.RegistrationIntentWritten);
+        });
+        return await CompleteRegistrationAsync(request);
+    }
+
+    private async Task<WarrantyError?> CompleteRegistrationAsync(KeyedRequest? request)
+    {
+        var device = Line.PendingRegistration!.Device;
+        var old = Line.Option?.Device?.Imei;
+        WarrantyError? refusal = null;
+        await StepAsync(async () =>
+        {
+            var attached = await grains.GetGrain<IDeviceGrain>(device.Imei).AttachAsync(lineId, device.ModelName, device.RegisteredAt);
+            faults.Reached(FaultPoints.RegistrationDeviceAttached);
+            if (attached.Error is { } error)
+            {
+                refusal = error;
+                await CommitAsync(RegistrationTransitions.Abort(Line), request, answers: false);
+                return;
+            }
+
+            await CommitAsync(RegistrationTransitions.Commit(Line), request);
+            faults.Reached(FaultPoints.RegistrationCommitted);
+            logger.LogDebug("Line {LineId}: device {Imei} registered (replaces {OldImei})", lineId, device.Imei, old);
+        });
+        await DeliverOutboxAsync();
+        return refusal;
+    }
+
+    /// <summary>A shipment from its intent on: reserve the device, take the stock, commit. Null on success, else why it did not go ahead.</summary>
+    public async Task<WarrantyError?> ShipAsync(LineChange intent, string claimId, EventContext context, KeyedRequest? request)
+    {
+        await StepAsync(async () =>
+        {
+            await CommitAsync(intent, request, answers: false);
+            faults.Reached(FaultPoints.ShipmentIntentWritten);
+        });
+        return await CompleteShipmentAsync(claimId, context, request);
+    }
+
+    private async Task<WarrantyError?> CompleteShipmentAsync(string claimId, EventContext context, KeyedRequest? request)
+    {
+        var claim = ClaimTransitions.Find(Line, claimId)!;
+        var pending = claim.PendingShipment!;
+        var shipmentKey = $"{lineId}/{claimId}";
+        WarrantyError? refusal = null;
+        await StepAsync(async () =>
+        {
+            var device = grains.GetGrain<IDeviceGrain>(pending.Imei);
+            if ((await device.ReserveAsync(lineId, shipmentKey, context.At)).Error is { } elsewhere)
+            {
+                refusal = elsewhere;
+                await CommitAsync(ClaimTransitions.AbortShipment(Line, claim), request, answers: false);
+                return;
+            }
+
+            faults.Reached(FaultPoints.ShipmentDeviceReserved);
+            if ((await grains.GetGrain<IExchangeStockGrain>(pending.Tac).TakeAsync(shipmentKey)).Error is { } outOfStock)
+            {
+                refusal = outOfStock;
+                await device.CancelReservationAsync(lineId, shipmentKey);
+                await CommitAsync(ClaimTransitions.AbortShipment(Line, claim), request, answers: false);
+                return;
+            }
+
+            faults.Reached(FaultPoints.ShipmentStockTaken);
+            await CommitClaimAsync(ClaimTransitions.CommitShipment(Line, claim, context), request);
+            faults.Reached(FaultPoints.ShipmentCommitted);
+            WarrantyMetrics.ExchangeShipped(pending.Tac);
+            logger.LogDebug("Claim {ClaimId} of line {LineId}: exchange device {Imei} shipped", claimId, lineId, pending.Imei);
+        });
+        return refusal;
+    }
+
+    /// <summary>
+    /// Finishes what a crash interrupted: a pending registration or shipment, then undelivered notices, then archiving.
+    /// Each is finished as the request that started it, so that request's retry gets its response.
+    /// </summary>
+    public async Task ResumeAsync()
+    {
+        if (Line.PendingRegistration is { } registration)
+        {
+            logger.LogInformation("Line {LineId}: resuming registration of {Imei}", lineId, registration.Device.Imei);
+            await CompleteRegistrationAsync(store.Resuming(registration.RequestKey, line => LineViews.Of(line, Today)));
+        }
+
+        foreach (var claim in Line.Claims.Where(c => c.PendingShipment is not null).ToList())
+        {
+            logger.LogInformation("Line {LineId}: resuming shipment for claim {ClaimId}", lineId, claim.ClaimId);
+            var request = store.Resuming(claim.PendingShipmentKey, line => ClaimTransitions.Find(line, claim.ClaimId) is { } c ? ClaimRules.View(lineId, c) : null);
+            await CompleteShipmentAsync(claim.ClaimId, new EventContext(claim.PendingShipment!.RegisteredAt, "system"), request);
+        }
+
+        await DeliverOutboxAsync();
+        await ArchiveAsync();
+    }
+
+    /// <summary>
+    /// Moves finished claims of old contract years and old history to the line's archive, so the hot state stays
+    /// bounded: archive first (idempotent), then drop from the hot state; a crash between repeats the first harmlessly.
+    /// </summary>
+    private async Task ArchiveAsync()
+    {
+        if (LineTransitions.Archive(Line, Today, time.GetUtcNow()) is not { } batch)
+        {
+            return;
+        }
+
+        await grains.GetGrain<ILineArchiveGrain>(lineId).AppendAsync(
+            batch.Claims.Select(c => ClaimRules.View(lineId, c)).ToList(), batch.HistoryFrom, batch.History);
+        await CommitAsync(batch.After, null, answers: false);
+        logger.LogDebug("Line {LineId}: archived {Claims} claims and {History} history entries", lineId, batch.Claims.Count, batch.History.Count);
+        await DeliverOutboxAsync();
+    }
+
+    /// <summary>
+    /// A state stored before coverage periods were kept: derives its periods (<see cref="CoveragePeriods.Of"/>),
+    /// completes the devices it no longer describes from the catalogue, and stores the result once.
+    /// </summary>
+    public async Task MigratePeriodsAsync()
+    {
+        var periods = new List<CoveredPeriod>();
+        foreach (var period in CoveragePeriods.Of(Line))
+        {
+            var device = period.Device;
+            if (device.ReleaseDate == default && await grains.GetGrain<ICatalogModelGrain>(device.Tac).GetAsync() is { } model)
+            {
+                device = device with { ReleaseDate = model.ReleaseDate, Kind = model.Kind, ModelName = device.ModelName.Length > 0 ? device.ModelName : model.Model };
+            }
+
+            periods.Add(period with { Device = device });
+        }
+
+        await store.StoreAsync(Line with { Option = Line.Option! with { Periods = periods } }, null);
+        logger.LogInformation("Line {LineId}: coverage periods derived from its stored state ({Count})", lineId, periods.Count);
+    }
+}
