@@ -131,4 +131,20 @@ public class RegistrationAndDeviceTransitionsTests
         Assert.Equal((DeviceStatus.Covered, "line-1", TestData.ImeiA, "Phone 2"), (covered.Status, covered.LineId, covered.ReplacesImei, covered.ModelName));
         Assert.Null(covered.ReservedForLineId);
     }
+
+    [Fact]
+    public void REG_5_another_line_holds_a_device_while_its_link_covers_the_date_and_an_exchange_reservation_holds_it_outright()
+    {
+        var device = Attached("line-2");
+        var date = new DateOnly(2026, 3, 1);
+
+        Assert.Equal("line-2", DeviceTransitions.HolderOn(device, TestData.ImeiA, "line-1", date).Value);
+        Assert.Null(DeviceTransitions.HolderOn(device, TestData.ImeiA, "line-2", date).Value);
+        Assert.Null(DeviceTransitions.HolderOn(device with { CoveredUntil = date.AddDays(-1) }, TestData.ImeiA, "line-1", date).Value);
+        Assert.Equal(["REG-5"], DeviceTransitions.HolderOn(device with { ReservedForLineId = "line-3" }, TestData.ImeiA, "line-1", date).Error!.Rules);
+
+        Assert.Equal(["REG-5"], DeviceTransitions.HeldBy(new DeviceLink(true, null), TestData.ImeiA, date)!.Rules);
+        Assert.Null(DeviceTransitions.HeldBy(new DeviceLink(true, date.AddDays(-1)), TestData.ImeiA, date));
+        Assert.Null(DeviceTransitions.HeldBy(new DeviceLink(false, null), TestData.ImeiA, date));
+    }
 }

@@ -228,29 +228,15 @@ public sealed class DeviceGrain(
     /// </summary>
     private async Task<WarrantyError?> HeldElsewhereAsync(string lineId, DateTimeOffset at)
     {
-        if (Device.ReservedForLineId is { } reserved && reserved != lineId)
-        {
-            return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, $"REG-5: device {Imei} is on its way to another line as an exchange device; one device is covered by one option at a time.", "REG-5");
-        }
-
-        if (!Device.Exists || Device.Status != DeviceStatus.Covered || Device.LineId == lineId || Device.LineId is null)
-        {
-            return null;
-        }
-
         var date = JapanTime.DateOf(at);
-        if (Device.CoveredUntil is { } until && date > until)
+        var held = DeviceTransitions.HolderOn(Device, Imei, lineId, date);
+        if (held.Value is not { } holder)
         {
-            return null;
+            // Refused (reserved for another line's exchange), or no other line can hold it on that date.
+            return held.Error;
         }
 
-        var link = await GrainFactory.GetGrain<ILineGrain>(Device.LineId).GetLinkAsync(Imei);
-        if (!link.Covers || (link.LastDay is { } lastDay && date > lastDay))
-        {
-            return null;
-        }
-
-        return WarrantyError.Conflict(ErrorCodes.DeviceCoveredElsewhere, $"REG-5: on {WireNames.Date(date)} device {Imei} is the covered device of another line's option; one device is covered by one option at a time.", "REG-5");
+        return DeviceTransitions.HeldBy(await GrainFactory.GetGrain<ILineGrain>(holder).GetLinkAsync(Imei), Imei, date);
     }
 
     private DeviceView? View()

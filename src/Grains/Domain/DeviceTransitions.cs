@@ -18,6 +18,35 @@ public static class DeviceTransitions
     public static bool IsAttachedTo(DeviceState device, string lineId) =>
         device is { Exists: true, Status: DeviceStatus.Covered, CoveredUntil: null } && device.LineId == lineId;
 
+    /// <summary>
+    /// REG-5, what the device knows: refused when it is held for another line's exchange; else the other line that may
+    /// cover it on <paramref name="date"/> (null: none), whose own link decides (<see cref="HeldBy"/>), since a crash may
+    /// have left a release notice undelivered there.
+    /// </summary>
+    public static Result<string?> HolderOn(DeviceState device, string imei, string lineId, DateOnly date)
+    {
+        if (device.ReservedForLineId is { } reserved && reserved != lineId)
+        {
+            return WarrantyError.Conflict(
+                ErrorCodes.DeviceCoveredElsewhere,
+                $"REG-5: device {imei} is on its way to another line as an exchange device; one device is covered by one option at a time.",
+                "REG-5");
+        }
+
+        var mayHold = device is { Exists: true, Status: DeviceStatus.Covered, LineId: { } holder } && holder != lineId
+            && !(device.CoveredUntil is { } until && date > until);
+        return Result<string?>.Ok(mayHold ? device.LineId : null);
+    }
+
+    /// <summary>REG-5: refused when the holding line's <paramref name="link"/> covers the device on <paramref name="date"/>.</summary>
+    public static WarrantyError? HeldBy(DeviceLink link, string imei, DateOnly date) =>
+        !link.Covers || (link.LastDay is { } lastDay && date > lastDay)
+            ? null
+            : WarrantyError.Conflict(
+                ErrorCodes.DeviceCoveredElsewhere,
+                $"REG-5: on {WireNames.Date(date)} device {imei} is the covered device of another line's option; one device is covered by one option at a time.",
+                "REG-5");
+
     /// <summary>REG-4: the device becomes the covered device of <paramref name="lineId"/>; REG-7c: one found modified (CLM-8) never does.</summary>
     public static Result<DeviceState> Attach(DeviceState device, string imei, string lineId, string modelName, DateTimeOffset at) =>
         device.Status == DeviceStatus.Excluded
