@@ -34,7 +34,7 @@ public static class ImportApi
                 $"a `progress` object every {options.ProgressEveryRecords} records or every {options.ProgressInterval.TotalSeconds:0.#} s, " +
                 "an `error` object per failed record (its line number, code, detail and rules), and a final `summary`. " +
                 "Re-runnable: a line that already exists with the same fields, and a device already registered on it, are skipped; " +
-                "a line that exists with other fields is `line_exists_different`, one that covers another device `device_exists_different`.")
+                $"a line that exists with other fields is `{ErrorCodes.LineExistsDifferent}`, one that covers another device `{ErrorCodes.DeviceExistsDifferent}`.")
             .Accepts<ImportRecord>(NdjsonMediaType)
             .Produces<ImportEvent>(StatusCodes.Status200OK, NdjsonMediaType)
             .Problems(StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)
@@ -65,13 +65,13 @@ public static class ImportApi
         if (!IsNdjson(http.Request.ContentType))
         {
             return TypedResults.Problem(Problems.Create(
-                StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", $"Send the import as {NdjsonMediaType} (UTF-8), one JSON object per line."));
+                StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType, $"Send the import as {NdjsonMediaType} (UTF-8), one JSON object per line."));
         }
 
         if (http.Request.ContentLength > options.MaxBodyBytes)
         {
             return TypedResults.Problem(Problems.Create(
-                StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"An import body is limited to {options.MaxBodyBytes} bytes; split the file."));
+                StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, $"An import body is limited to {options.MaxBodyBytes} bytes; split the file."));
         }
 
         var inFlight = options.Parallelism;

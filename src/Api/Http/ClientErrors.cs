@@ -28,20 +28,20 @@ public sealed class ClientErrorHandler(IProblemDetailsService problems, ILogger<
         var problem = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                Problems.Create(413, "payload_too_large", $"Request bodies are limited to {BodyLimit.Bytes / 1024} KiB."),
+                Problems.Create(413, ErrorCodes.PayloadTooLarge, $"Request bodies are limited to {BodyLimit.Bytes / 1024} KiB."),
             BadHttpRequestException { InnerException: JsonException json } =>
                 Problems.Create(400, ErrorCodes.InvalidRequest, "The body is not valid JSON for this request.", errors: JsonErrors(json)),
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status415UnsupportedMediaType =>
-                Problems.Create(415, "unsupported_media_type", "Send the body as application/json."),
+                Problems.Create(415, ErrorCodes.UnsupportedMediaType, "Send the body as application/json."),
             BadHttpRequestException bad =>
                 Problems.Create(400, ErrorCodes.InvalidRequest, "The request is not valid.", errors: new Dictionary<string, string[]> { ["body"] = [bad.Message] }),
-            _ when IsUnavailable(exception) => Problems.Create(503, "unavailable", "The service is temporarily unavailable; retry shortly."),
+            _ when IsUnavailable(exception) => Problems.Create(503, ErrorCodes.Unavailable, "The service is temporarily unavailable; retry shortly."),
             _ => null,
         };
         if (problem is null)
         {
             logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-            problem = Problems.Create(500, "internal_error", "An unexpected error occurred.");
+            problem = Problems.Create(500, ErrorCodes.InternalError, "An unexpected error occurred.");
         }
 
         if (problem.Status == 503)

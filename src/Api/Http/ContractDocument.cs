@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http;
 
@@ -31,16 +32,16 @@ public static class ContractDocument
 
     private static readonly (string Status, string Description)[] Common =
     [
-        ("401", "No token, or a token that is not valid (`unauthorized`)."),
-        ("403", "The token's role may not do this, or a subscriber's token for another line (`forbidden`)."),
-        ("429", "Over the principal's rate limit (`rate_limited`); `Retry-After` says when to retry."),
-        ("503", "The service is overloaded or its cluster is changing (`overloaded`, `unavailable`); `Retry-After` says when to retry."),
+        ("401", $"No token, or a token that is not valid (`{ErrorCodes.Unauthorized}`)."),
+        ("403", $"The token's role may not do this, or a subscriber's token for another line (`{ErrorCodes.Forbidden}`)."),
+        ("429", $"Over the principal's rate limit (`{ErrorCodes.RateLimited}`); `Retry-After` says when to retry."),
+        ("503", $"The service is overloaded or its cluster is changing (`{ErrorCodes.Overloaded}`, `{ErrorCodes.Unavailable}`); `Retry-After` says when to retry."),
     ];
 
     private static readonly (string Status, string Description)[] WithBody =
     [
-        ("413", "The body is larger than the limit (`payload_too_large`)."),
-        ("415", "The body is not sent as `application/json` (`unsupported_media_type`)."),
+        ("413", $"The body is larger than the limit (`{ErrorCodes.PayloadTooLarge}`)."),
+        ("415", $"The body is not sent as `application/json` (`{ErrorCodes.UnsupportedMediaType}`)."),
     ];
 
     /// <summary>
@@ -314,18 +315,18 @@ public static class ContractDocument
                     In = ParameterLocation.Header,
                     Required = false,
                     Description = "Makes a retry safe: the same key with the same request replays the first response; with another " +
-                        "request it is 422 `idempotency_key_reused`; while the first is being served, 409 `idempotency_key_in_flight`. " +
+                        $"request it is 422 `{ErrorCodes.IdempotencyKeyReused}`; while the first is being served, 409 `{ErrorCodes.IdempotencyKeyInFlight}`. " +
                         "Scoped to the token's subject and the line; kept 24 hours.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^[\\x21-\\x7E]{1,128}$", MinLength = 1, MaxLength = 128 },
                 });
                 if (!operation.Responses.ContainsKey("409"))
                 {
-                    operation.Responses["409"] = new OpenApiResponse { Description = "Conflict, e.g. `idempotency_key_in_flight`.", Content = badRequest.Content };
+                    operation.Responses["409"] = new OpenApiResponse { Description = $"Conflict, e.g. `{ErrorCodes.IdempotencyKeyInFlight}`.", Content = badRequest.Content };
                 }
 
                 if (!operation.Responses.ContainsKey("422"))
                 {
-                    operation.Responses["422"] = new OpenApiResponse { Description = "Unprocessable, e.g. `idempotency_key_reused`.", Content = badRequest.Content };
+                    operation.Responses["422"] = new OpenApiResponse { Description = $"Unprocessable, e.g. `{ErrorCodes.IdempotencyKeyReused}`.", Content = badRequest.Content };
                 }
             }
 

@@ -23,7 +23,6 @@ namespace Warranty.Api.Http;
 public static partial class IdempotencyKeys
 {
     public const string Header = "Idempotency-Key";
-    public const string InFlightCode = "idempotency_key_in_flight";
 
     public static IApplicationBuilder UseIdempotencyKeys(this IApplicationBuilder app)
     {
@@ -54,7 +53,7 @@ public static partial class IdempotencyKeys
         {
             var problem = Problems.Create(
                 StatusCodes.Status409Conflict,
-                InFlightCode,
+                ErrorCodes.IdempotencyKeyInFlight,
                 "A request with this Idempotency-Key is still being served; retry once it is answered to get its response.");
             await Results.Problem(problem).ExecuteAsync(context);
             return;

@@ -58,17 +58,17 @@ public static class Problems
     public static string CodeOf(int status) => status switch
     {
         StatusCodes.Status400BadRequest => ErrorCodes.InvalidRequest,
-        StatusCodes.Status401Unauthorized => "unauthorized",
-        StatusCodes.Status403Forbidden => "forbidden",
-        StatusCodes.Status404NotFound => "not_found",
-        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
-        StatusCodes.Status406NotAcceptable => "not_acceptable",
-        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
-        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
-        StatusCodes.Status429TooManyRequests => "too_many_requests",
-        StatusCodes.Status503ServiceUnavailable => "unavailable",
-        _ when status >= 500 => "internal_error",
-        _ => "error",
+        StatusCodes.Status401Unauthorized => ErrorCodes.Unauthorized,
+        StatusCodes.Status403Forbidden => ErrorCodes.Forbidden,
+        StatusCodes.Status404NotFound => ErrorCodes.NotFound,
+        StatusCodes.Status405MethodNotAllowed => ErrorCodes.MethodNotAllowed,
+        StatusCodes.Status406NotAcceptable => ErrorCodes.NotAcceptable,
+        StatusCodes.Status413PayloadTooLarge => ErrorCodes.PayloadTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
+        StatusCodes.Status429TooManyRequests => ErrorCodes.TooManyRequests,
+        StatusCodes.Status503ServiceUnavailable => ErrorCodes.Unavailable,
+        _ when status >= 500 => ErrorCodes.InternalError,
+        _ => ErrorCodes.OtherError,
     };
 
     /// <summary>What to do about a status the framework produced by itself, when it gave no detail.</summary>

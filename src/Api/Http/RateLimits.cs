@@ -58,9 +58,6 @@ public sealed class RateLimitOptions
 
 public static class RateLimits
 {
-    public const string RateLimited = "rate_limited";
-    public const string Overloaded = "overloaded";
-
     public const string RateLimitedDetail = "Too many requests from this principal; retry after the time in Retry-After.";
 
     public const string OverloadedDetail = "The service is at its limit of concurrent requests; retry after the time in Retry-After.";
@@ -115,8 +112,9 @@ public static class RateLimits
         var limited = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = limited ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
         var status = limited ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
-        var problem = Problems.Create(status, limited ? RateLimited : Overloaded, limited ? RateLimitedDetail : OverloadedDetail);
-        WarrantyMetrics.RequestRefused(limited ? RateLimited : Overloaded);
+        var code = limited ? ErrorCodes.RateLimited : ErrorCodes.Overloaded;
+        var problem = Problems.Create(status, code, limited ? RateLimitedDetail : OverloadedDetail);
+        WarrantyMetrics.RequestRefused(code);
         context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await Results.Problem(problem).ExecuteAsync(context);

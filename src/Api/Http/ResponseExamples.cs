@@ -108,8 +108,8 @@ public static class ResponseExamples
             {
                 ["imei"] = ["An IMEI is 15 digits whose last is the Luhn check digit of the first 14 (REG-3)."],
             }),
-            401 => Problems.Create(code, Auth.AuthorizationProblems.Unauthorized, Auth.AuthorizationProblems.MissingTokenDetail),
-            403 => Problems.Create(code, Auth.AuthorizationProblems.Forbidden, Auth.AuthorizationProblems.ForbiddenDetail),
+            401 => Problems.Create(code, ErrorCodes.Unauthorized, Auth.AuthorizationProblems.MissingTokenDetail),
+            403 => Problems.Create(code, ErrorCodes.Forbidden, Auth.AuthorizationProblems.ForbiddenDetail),
             404 when path.Contains("{claimId}", StringComparison.Ordinal) =>
                 Problems.Create(code, ErrorCodes.ClaimNotFound, $"Line '{LineId}' has no claim 'C0042'."),
             404 when path.StartsWith("/v1/devices/", StringComparison.Ordinal) =>
@@ -119,15 +119,15 @@ public static class ResponseExamples
             404 => Problems.Create(code, ErrorCodes.LineNotFound, $"Line '{LineId}' does not exist."),
             409 when tag == "Claims" => Problems.Create(code, ErrorCodes.InvalidClaimTransition, $"Claim {ClaimId} is completed; this step needs it inspecting."),
             409 => Problems.Create(code, ErrorCodes.LineCancelled, $"Line '{LineId}' is cancelled."),
-            413 => Problems.Create(code, "payload_too_large", $"Request bodies are limited to {BodyLimit.Bytes / 1024} KiB."),
-            415 => Problems.Create(code, "unsupported_media_type", "The body has no Content-Type: send it as application/json (Content-Type: application/json)."),
+            413 => Problems.Create(code, ErrorCodes.PayloadTooLarge, $"Request bodies are limited to {BodyLimit.Bytes / 1024} KiB."),
+            415 => Problems.Create(code, ErrorCodes.UnsupportedMediaType, "The body has no Content-Type: send it as application/json (Content-Type: application/json)."),
             422 when tag == "Claims" => Problems.Create(code, ErrorCodes.ClaimRefused,
                 "COV-5: the covered device was last used on this line on 2026-04-20, more than 90 days before the incident on 2026-08-01.", ["COV-5"]),
             422 when tag == "Devices" => Problems.Create(code, ErrorCodes.DeviceIneligible,
                 "REG-6f: the model A1 was released on 2023-12-01, more than 24 months before the service start on 2026-06-10.", ["REG-6f"]),
             422 => Problems.Create(code, ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was used with another request."),
-            429 => Problems.Create(code, RateLimits.RateLimited, RateLimits.RateLimitedDetail),
-            503 => Problems.Create(code, RateLimits.Overloaded, RateLimits.OverloadedDetail),
+            429 => Problems.Create(code, ErrorCodes.RateLimited, RateLimits.RateLimitedDetail),
+            503 => Problems.Create(code, ErrorCodes.Overloaded, RateLimits.OverloadedDetail),
             _ => Problems.Create(code, Problems.CodeOf(code), "The request failed."),
         };
         if (code is 429 or 503)

@@ -51,24 +51,3 @@ public sealed record ImportEvent(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? Failed = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? RatePerSecond = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ElapsedMs = null);
-
-/// <summary>Per-record error codes of the import, besides the public API's own.</summary>
-public static class ImportErrorCodes
-{
-    /// <summary>The line exists with another plan, SIM type, service start date or option.</summary>
-    public const string LineExistsDifferent = "line_exists_different";
-
-    /// <summary>The line already covers another device; an import never replaces a registered device.</summary>
-    public const string DeviceExistsDifferent = "device_exists_different";
-
-    /// <summary>An NDJSON line longer than the limit; skipped up to the next newline.</summary>
-    public const string LineTooLong = "line_too_long";
-
-    /// <summary>The body went past the import limit; nothing after that point was read.</summary>
-    public const string PayloadTooLarge = "payload_too_large";
-
-    /// <summary>The cluster did not answer for this record; re-run the import to finish it.</summary>
-    public const string Unavailable = "unavailable";
-
-    public const string InternalError = "internal_error";
-}

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text.Json;
 using System.Threading.Channels;
 using Orleans.Runtime;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Import;
 
@@ -184,7 +185,7 @@ internal sealed partial class ImportJob
             // Past the import limit: what was read is imported; the rest is not read.
             await _output.Writer.WriteAsync(
                 new ImportEvent(
-                    ImportEventType.Error, line + 1, null, ImportErrorCodes.PayloadTooLarge,
+                    ImportEventType.Error, line + 1, null, ErrorCodes.PayloadTooLarge,
                     $"The body is larger than the import limit of {_options.MaxBodyBytes} bytes; nothing from line {line + 1} on was read.", []),
                 cancellationToken);
             LogTooLarge(_logger, _options.MaxBodyBytes, line);
@@ -237,13 +238,13 @@ internal sealed partial class ImportJob
             catch (Exception ex) when (Http.ClientErrorHandler.IsUnavailable(ex))
             {
                 (outcome, error) = (RecordOutcome.Failed, new ImportEvent(
-                    ImportEventType.Error, work.Line, work.LineId, ImportErrorCodes.Unavailable, "The service did not answer for this record; run the import again to finish it.", []));
+                    ImportEventType.Error, work.Line, work.LineId, ErrorCodes.Unavailable, "The service did not answer for this record; run the import again to finish it.", []));
                 LogRecordUnavailable(_logger, ex, work.Line, work.LineId);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 (outcome, error) = (RecordOutcome.Failed, new ImportEvent(
-                    ImportEventType.Error, work.Line, work.LineId, ImportErrorCodes.InternalError, "An unexpected error occurred for this record.", []));
+                    ImportEventType.Error, work.Line, work.LineId, ErrorCodes.InternalError, "An unexpected error occurred for this record.", []));
                 LogRecordError(_logger, ex, work.Line, work.LineId);
             }
 
@@ -378,7 +379,7 @@ internal sealed partial class ImportJob
         elapsed.TotalSeconds > 0 ? Math.Round(records / elapsed.TotalSeconds, 1) : 0;
 
     private ImportEvent TooLong(long line) => new(
-        ImportEventType.Error, line, null, ImportErrorCodes.LineTooLong, $"The line is longer than {_options.MaxLineBytes} bytes; it was skipped.", []);
+        ImportEventType.Error, line, null, ErrorCodes.LineTooLong, $"The line is longer than {_options.MaxLineBytes} bytes; it was skipped.", []);
 
     private static bool IsBlank(ReadOnlySequence<byte> text)
     {

@@ -49,7 +49,7 @@ internal sealed class RecordImporter(IGrainFactory grains, string actor)
             if (Differences(view, work.Command) is { Length: > 0 } differences)
             {
                 return Failed(work, WarrantyError.Conflict(
-                    ImportErrorCodes.LineExistsDifferent,
+                    ErrorCodes.LineExistsDifferent,
                     $"Line '{work.LineId}' already exists with a different {string.Join(", ", differences)}; it was left as it is."));
             }
 
@@ -79,7 +79,7 @@ internal sealed class RecordImporter(IGrainFactory grains, string actor)
         if (covered is not null)
         {
             return Failed(work, WarrantyError.Conflict(
-                ImportErrorCodes.DeviceExistsDifferent,
+                ErrorCodes.DeviceExistsDifferent,
                 $"Line '{work.LineId}' already covers device {covered}; an import does not replace a registered device."));
         }
 

@@ -13,9 +13,6 @@ namespace Warranty.Api.Http.Auth;
 /// </summary>
 internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHandler
 {
-    public const string Unauthorized = "unauthorized";
-    public const string Forbidden = "forbidden";
-
     public const string MissingTokenDetail = "This endpoint needs a bearer token: send 'Authorization: Bearer <token>'.";
 
     public const string ForbiddenDetail = "This token's role (or, for a subscriber, its line) does not allow this request.";
@@ -36,13 +33,13 @@ internal sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHand
         {
             var authentication = await context.AuthenticateAsync();
             await context.ChallengeAsync();
-            await WriteAsync(context, Problems.Create(StatusCodes.Status401Unauthorized, Unauthorized, ChallengeDetail(authentication)));
+            await WriteAsync(context, Problems.Create(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized, ChallengeDetail(authentication)));
             return;
         }
 
         await context.ForbidAsync();
         await WriteAsync(context, Problems.Create(
-            StatusCodes.Status403Forbidden, Forbidden, ForbiddenDetail));
+            StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, ForbiddenDetail));
     }
 
     private static string ChallengeDetail(AuthenticateResult authentication) => authentication.Failure switch

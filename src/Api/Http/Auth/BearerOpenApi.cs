@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http.Auth;
 
@@ -51,11 +52,11 @@ public static class BearerOpenApi
 
     private const string RoleMatrix =
         "**Authentication.** Every operation needs `Authorization: Bearer <token>` except health, this document and the " +
-        "reference page: no or an invalid token is 401 `unauthorized`, a role that may not do it 403 `forbidden`.\n\n" +
+        $"reference page: no or an invalid token is 401 `{ErrorCodes.Unauthorized}`, a role that may not do it 403 `{ErrorCodes.Forbidden}`.\n\n" +
         "| role | may |\n|---|---|\n" +
         "| admin | everything |\n" +
         "| operator | lines, devices, claims, charges, history, reception; reads of the catalogue and stock |\n" +
         "| network | `POST /v1/lines/{lineId}/usage` |\n" +
         "| subscriber | its own line (`line_id`): read it, its history, claims, charges and reception; register its device; " +
-        "terminate its option; read the device its line covers and its coverage. Another line is 403; another device is 404 `device_not_found`. |";
+        $"terminate its option; read the device its line covers and its coverage. Another line is 403; another device is 404 `{ErrorCodes.DeviceNotFound}`. |";
 }

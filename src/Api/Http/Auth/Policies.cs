@@ -60,7 +60,7 @@ public static class Policies
         Catalogue => "admin",
         UsageFeed => "admin, network",
         Line => "admin, operator, subscriber (only its own line: the token's `line_id`; another line is 403)",
-        Device => "admin, operator, subscriber (only the device its line covers; another device is 404 `device_not_found`)",
+        Device => $"admin, operator, subscriber (only the device its line covers; another device is 404 `{ErrorCodes.DeviceNotFound}`)",
         _ => policy,
     };
 
