@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
@@ -9,10 +10,17 @@ namespace Warranty.Api.Features;
 public static class CatalogApi
 {
     public sealed record PutModelRequest(
-        string? Maker, string? Model, [property: WireEnum(typeof(DeviceKind))] string? Kind, string? ReleaseDate,
-        bool? WifiOnly, bool? SoldInJapan, bool? HasGiteki, bool? RepairableInJapan, bool? ExchangeDesignated);
+        [property: Required] string? Maker,
+        [property: Required] string? Model,
+        [property: Required, WireEnum(typeof(DeviceKind))] string? Kind,
+        [property: Required] string? ReleaseDate,
+        [property: Required] bool? WifiOnly,
+        [property: Required] bool? SoldInJapan,
+        [property: Required] bool? HasGiteki,
+        [property: Required] bool? RepairableInJapan,
+        [property: Required] bool? ExchangeDesignated);
 
-    public sealed record PutStockRequest(long? Quantity);
+    public sealed record PutStockRequest([property: Required] long? Quantity);
 
     public static IEndpointRouteBuilder MapCatalog(this IEndpointRouteBuilder app)
     {

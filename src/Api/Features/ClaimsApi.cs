@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
@@ -9,22 +10,30 @@ namespace Warranty.Api.Features;
 public static class ClaimsApi
 {
     /// <param name="EstimatedRepairCostYen">Optional: a repair estimate, to learn the excess over the cap (CLM-4).</param>
-    public sealed record QuoteRequest([property: WireEnum(typeof(Incident))] string? Incident, string? At, long? EstimatedRepairCostYen = null);
+    public sealed record QuoteRequest([property: Required, WireEnum(typeof(Incident))] string? Incident, string? At, long? EstimatedRepairCostYen = null);
 
-    public sealed record FileClaimRequest([property: WireEnum(typeof(Incident))] string? Incident, string? At, bool? LoanerRequested, string? Note);
+    public sealed record FileClaimRequest([property: Required, WireEnum(typeof(Incident))] string? Incident, string? At, bool? LoanerRequested, string? Note);
 
     /// <summary>A step whose only field, <c>at</c>, is optional: the body may be omitted (then <c>at</c> is now).</summary>
     public sealed record StepRequest(string? At);
 
     public sealed record DeviceReceiptRequest(
-        string? At, bool? ConsentFormEnclosed, bool? SimAndSdRemoved, bool? EsimErased, bool? DataErased, bool? ECertificateRevoked);
+        string? At,
+        [property: Required] bool? ConsentFormEnclosed,
+        [property: Required] bool? SimAndSdRemoved,
+        [property: Required] bool? EsimErased,
+        [property: Required] bool? DataErased,
+        [property: Required] bool? ECertificateRevoked);
 
+    /// <param name="Reason">Why a claim is rejected: required when <paramref name="Outcome"/> is <c>reject</c>, ignored otherwise.</param>
     public sealed record InspectionRequest(
-        string? At, [property: WireEnum(typeof(InspectionOutcome))] string? Outcome, [property: WireEnum(typeof(RejectReason))] string? Reason);
+        string? At,
+        [property: Required, WireEnum(typeof(InspectionOutcome))] string? Outcome,
+        [property: WireEnum(typeof(RejectReason))] string? Reason);
 
-    public sealed record RepairCompletionRequest(string? At, long? RepairCostYen, string? MakerReplacementImei);
+    public sealed record RepairCompletionRequest(string? At, [property: Required] long? RepairCostYen, string? MakerReplacementImei);
 
-    public sealed record ExchangeShipmentRequest(string? At, string? ReplacementImei);
+    public sealed record ExchangeShipmentRequest(string? At, [property: Required] string? ReplacementImei);
 
     /// <summary>Notes are free text for the reception centre; bounded so a line's state stays small.</summary>
     public const int MaxNoteLength = 1_000;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
@@ -8,13 +9,20 @@ namespace Warranty.Api.Features;
 /// <summary>Device registration, devices and coverage lookups (the hot path), and the usage feed.</summary>
 public static class DevicesApi
 {
+    /// <summary>The subscriber's eight declarations at registration (REG-6b, c; REG-7a–e, h), every one required.</summary>
     public sealed record DeclarationsRequest(
-        bool? ConditionOk, bool? OwnedBySubscriber, bool? RentedOrLeased, bool? BusinessUse,
-        bool? UnofficialRepairOrModification, bool? ThirdPartyLostOrStolen, bool? IllegallyUnlocked, bool? CoveredByOtherWarranty);
+        [property: Required] bool? ConditionOk,
+        [property: Required] bool? OwnedBySubscriber,
+        [property: Required] bool? RentedOrLeased,
+        [property: Required] bool? BusinessUse,
+        [property: Required] bool? UnofficialRepairOrModification,
+        [property: Required] bool? ThirdPartyLostOrStolen,
+        [property: Required] bool? IllegallyUnlocked,
+        [property: Required] bool? CoveredByOtherWarranty);
 
-    public sealed record RegisterDeviceRequest(string? Imei, string? At, DeclarationsRequest? Declarations);
+    public sealed record RegisterDeviceRequest([property: Required] string? Imei, string? At, [property: Required] DeclarationsRequest? Declarations);
 
-    public sealed record UsageRequest(string? Imei, string? At);
+    public sealed record UsageRequest([property: Required] string? Imei, string? At);
 
     public static IEndpointRouteBuilder MapDevices(this IEndpointRouteBuilder app)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
@@ -9,11 +10,17 @@ namespace Warranty.Api.Features;
 public static class LinesApi
 {
     public sealed record CreateLineRequest(
-        string? LineId, [property: WireEnum(typeof(Plan))] string? Plan, [property: WireEnum(typeof(SimType))] string? SimType, string? ServiceStartDate, bool? WarrantyOption, string? At);
+        [property: Required] string? LineId,
+        [property: Required, WireEnum(typeof(Plan))] string? Plan,
+        [property: Required, WireEnum(typeof(SimType))] string? SimType,
+        [property: Required] string? ServiceStartDate,
+        [property: Required] bool? WarrantyOption,
+        string? At);
 
-    public sealed record ChangePlanRequest([property: WireEnum(typeof(Plan))] string? Plan, string? At);
+    public sealed record ChangePlanRequest([property: Required, WireEnum(typeof(Plan))] string? Plan, string? At);
 
-    public sealed record DateRequest(string? Date, string? At);
+    /// <summary>A termination's or a cancellation's date (COV-7, ENR-3).</summary>
+    public sealed record DateRequest([property: Required] string? Date, string? At);
 
     public static IEndpointRouteBuilder MapLines(this IEndpointRouteBuilder app)
     {

@@ -14,14 +14,12 @@ public sealed class WireEnumAttribute(Type enumType) : Attribute
 
 /// <summary>
 /// Request bodies bind loosely (every field nullable) so that one 400 can name every bad field; this
-/// puts the contract back into the OpenAPI document: API.md's required fields, and enum values. It also
-/// describes the coverage period of a device (what each end reason means).
+/// puts the contract back into the OpenAPI document: the required fields, as the body's record declares them
+/// (<see cref="RequestFields"/>, the same declaration its reader refuses a missing field by), and enum values. It
+/// also describes the coverage period of a device (what each end reason means).
 /// </summary>
 public sealed class RequestSchemas : IOpenApiSchemaTransformer
 {
-    /// <summary>API.md: "Every body field listed is required, except these optional ones".</summary>
-    private static readonly HashSet<string> Optional = ["at", "loanerRequested", "note", "makerReplacementImei", "reason", "estimatedRepairCostYen"];
-
     private static readonly string FeaturesNamespace = typeof(Features.LinesApi).Namespace!;
 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
@@ -29,7 +27,8 @@ public sealed class RequestSchemas : IOpenApiSchemaTransformer
         var type = context.JsonTypeInfo.Type;
         if (type.Name.EndsWith("Request", StringComparison.Ordinal) && type.DeclaringType?.Namespace == FeaturesNamespace && schema.Properties is { } properties)
         {
-            schema.Required = new HashSet<string>(properties.Keys.Where(k => !Optional.Contains(k)));
+            var fields = RequestFields.Of(type);
+            schema.Required = new HashSet<string>(properties.Keys.Where(fields.IsRequired));
             foreach (var (name, property) in properties)
             {
                 if (property is OpenApiSchema field)
