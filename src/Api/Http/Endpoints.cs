@@ -24,14 +24,6 @@ public static class Endpoints
         TokenClaims.SubjectOf(context.User)
         ?? throw new InvalidOperationException($"{context.Request.Method} {context.Request.Path} records history but does not require a token.");
 
-    /// <summary>A 400 for a malformed line id in the path, else null.</summary>
-    public static ProblemHttpResult? InvalidLineId(Services services, string lineId)
-    {
-        var read = services.Reader();
-        read.LineId("lineId", lineId);
-        return read.Failed ? Http.Problems.From(read.Problem()) : null;
-    }
-
     /// <summary>The common error responses of the contract, so the OpenAPI document lists them.</summary>
     public static RouteHandlerBuilder Problems(this RouteHandlerBuilder builder, params int[] statuses)
     {

@@ -12,8 +12,9 @@ public sealed record RequestField(string Property, string Name, bool Required);
 /// <summary>
 /// The fields of a request body as its record declares them, in declaration order. A field is required when its property
 /// carries <see cref="RequiredAttribute"/>: that attribute is the one place the contract's required fields are said
-/// (API.md: "Every body field listed is required, except these optional ones"). The OpenAPI document lists these fields
-/// as required (<see cref="RequestSchemas"/> for the endpoints' bodies, the OpenAPI generator itself for the import's records).
+/// (API.md: "Every body field listed is required, except these optional ones"). The reader (<see cref="FieldReader"/>)
+/// refuses a missing required field from it, and the OpenAPI document lists the same fields as required
+/// (<see cref="RequestSchemas"/> for the endpoints' bodies, the OpenAPI generator itself for the import's records).
 /// </summary>
 public sealed class RequestFields
 {

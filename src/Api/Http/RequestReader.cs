@@ -5,8 +5,9 @@ using Warranty.Grains.Interfaces;
 namespace Warranty.Api.Http;
 
 /// <summary>
-/// Turns a request's loosely typed fields into values, collecting every problem, so that one 400
-/// names every bad field (API.md: <c>invalid_request</c> with an <c>errors</c> map).
+/// Turns a request's loosely typed values into values, collecting every problem, so that one 400
+/// names every bad field (API.md: <c>invalid_request</c> with an <c>errors</c> map). Route and query values
+/// are read with it directly; a body's fields through <see cref="FieldReader"/>, which knows which are required.
 /// </summary>
 public sealed partial class RequestReader(TimeProvider time)
 {
@@ -50,6 +51,17 @@ public sealed partial class RequestReader(TimeProvider time)
             return "";
         }
 
+        if (value.Length > maxLength)
+        {
+            Error(field, $"At most {maxLength} characters.");
+        }
+
+        return value;
+    }
+
+    /// <summary>The text of a field longer than <paramref name="maxLength"/> is refused.</summary>
+    public string Text(string field, string value, int maxLength)
+    {
         if (value.Length > maxLength)
         {
             Error(field, $"At most {maxLength} characters.");
