@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Warranty.Api.Http;
+using Warranty.Api.Import;
 using Warranty.Grains.Interfaces;
 using static Warranty.Api.Features.CatalogApi;
 using static Warranty.Api.Features.ClaimsApi;
@@ -10,7 +11,8 @@ namespace Warranty.UnitTests;
 
 /// <summary>
 /// Request inputs read themselves into what their handlers send (API.md): one 400 names every bad field, in the order
-/// the fields are read; then a malformed IMEI (REG-3); then a future timestamp.
+/// the fields are read; then a malformed IMEI (REG-3); then a future timestamp. The eight declarations have one reader,
+/// shared by <c>PUT …/device</c> and the bulk import.
 /// </summary>
 public sealed class RequestReadingTests
 {
@@ -120,15 +122,50 @@ public sealed class RequestReadingTests
     [InlineData(5)]
     [InlineData(6)]
     [InlineData(7)]
-    public void Each_declaration_reads_into_its_own_field(int which)
+    public void Each_declaration_reads_into_its_own_field_for_registration_and_import_alike(int which)
     {
         var values = Enumerable.Range(0, 8).Select(i => (bool?)(i == which)).ToArray();
         var expected = (Declarations)Activator.CreateInstance(typeof(Declarations), values.Cast<object>().ToArray())!;
         var registration = new RegisterDeviceRequest(Imei, null, Declared(values));
+        var import = new ImportRecord("L-1", "giga", "esim", "2026-06-10", true, new ImportDevice(Imei, "2026-06-11T10:00:00+09:00", Declared(values)));
 
         Assert.True(registration.TryRead(Reader()));
+        Assert.True(import.TryRead(Reader()));
 
         Assert.Equal(new RegisterDeviceCommand(Imei, expected), registration.Command.Command);
+        Assert.Equal(new ImportDeviceWork(Imei, new DateTimeOffset(2026, 6, 11, 10, 0, 0, JapanTime.Offset), expected), import.Command.Device);
+    }
+
+    [Fact]
+    public void An_import_records_device_fields_are_named_under_device()
+    {
+        var record = new ImportRecord("L-1", "giga", "esim", "2026-06-10", true, new ImportDevice(null, null, Declared(true, true, null, false, false, false, false, false)));
+
+        var (read, reader) = Read(record);
+
+        Assert.False(read);
+        Assert.Equal(["device.imei", "device.registeredAt", "device.declarations.rentedOrLeased"], Errors(reader).Keys);
+        Assert.All(Errors(reader).Values, messages => Assert.Equal([Required], messages));
+    }
+
+    [Fact]
+    public void An_import_record_without_a_device_reads_as_a_line_alone()
+    {
+        var record = new ImportRecord("L-1", "legacy", "physical", "2026-06-10", false);
+
+        Assert.True(record.TryRead(Reader()));
+
+        Assert.Equal(("L-1", new CreateLineCommand(Plan.Legacy, SimType.Physical, new DateOnly(2026, 6, 10), false), (ImportDeviceWork?)null), record.Command);
+    }
+
+    [Fact]
+    public void An_import_record_names_its_line_fields_as_the_endpoint_does()
+    {
+        var (_, reader) = Read(new ImportRecord(null, "gold", null, null, null));
+
+        Assert.Equal(["lineId", "plan", "simType", "serviceStartDate", "warrantyOption"], Errors(reader).Keys);
+        Assert.Equal(["Must be one of: giga, legacy."], Errors(reader)["plan"]);
+        Assert.Equal(["A line id is 1–32 characters of A–Z, a–z, 0–9 and '-'."], Errors(reader)["lineId"]);
     }
 
     [Fact]

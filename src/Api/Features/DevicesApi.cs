@@ -23,7 +23,8 @@ public static class DevicesApi
         private static readonly Declarations NotDeclared = new(false, false, false, false, false, false, false, false);
 
         /// <summary>
-        /// Reads the declarations under <paramref name="property"/>. A missing object is one error, not one per declaration.
+        /// The one reader of the declarations: <c>PUT /v1/lines/{lineId}/device</c> reads them under <c>declarations</c>,
+        /// a bulk import under <c>device.declarations</c>. A missing object is one error, not one per declaration.
         /// </summary>
         internal static Declarations Read(FieldReader read, string property, DeclarationsRequest? value) =>
             read.Nested(property, value, out var fields)

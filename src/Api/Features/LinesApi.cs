@@ -24,7 +24,10 @@ public static class LinesApi
             return (lineId, command, read.Timestamp(nameof(At), At));
         }
 
-        /// <summary>A line's own fields (ENR-1).</summary>
+        /// <summary>
+        /// A line's own fields (ENR-1), read the same way for <c>POST /v1/lines</c> and for each record of a bulk import,
+        /// whose bodies declare them under the same names.
+        /// </summary>
         internal static (string LineId, CreateLineCommand Command) ReadLine(
             FieldReader read, string? lineId, string? plan, string? simType, string? serviceStartDate, bool? warrantyOption) =>
             (read.LineId(nameof(LineId), lineId),

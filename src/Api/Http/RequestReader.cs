@@ -33,32 +33,6 @@ public sealed partial class RequestReader(TimeProvider time)
         list.Add(message);
     }
 
-    public T Required<T>(string field, T? value) where T : struct
-    {
-        if (value is null)
-        {
-            Error(field, "The field is required.");
-        }
-
-        return value.GetValueOrDefault();
-    }
-
-    public string RequiredText(string field, string? value, int maxLength = 200)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            Error(field, "The field is required.");
-            return "";
-        }
-
-        if (value.Length > maxLength)
-        {
-            Error(field, $"At most {maxLength} characters.");
-        }
-
-        return value;
-    }
-
     /// <summary>The text of a field longer than <paramref name="maxLength"/> is refused.</summary>
     public string Text(string field, string value, int maxLength)
     {
@@ -70,14 +44,8 @@ public sealed partial class RequestReader(TimeProvider time)
         return value;
     }
 
-    public T Enum<T>(string field, string? value) where T : struct, System.Enum
+    public T Enum<T>(string field, string value) where T : struct, System.Enum
     {
-        if (value is null)
-        {
-            Error(field, "The field is required.");
-            return default;
-        }
-
         if (!WireNames.TryParse<T>(value, out var parsed))
         {
             Error(field, $"Must be one of: {string.Join(", ", WireNames.All<T>())}.");
@@ -86,16 +54,7 @@ public sealed partial class RequestReader(TimeProvider time)
         return parsed;
     }
 
-    public DateOnly Date(string field, string? value)
-    {
-        if (value is null)
-        {
-            Error(field, "The field is required.");
-            return default;
-        }
-
-        return ParseDate(field, value) ?? default;
-    }
+    public DateOnly Date(string field, string value) => ParseDate(field, value) ?? default;
 
     public DateOnly? OptionalDate(string field, string? value) => value is null ? null : ParseDate(field, value);
 
@@ -125,14 +84,9 @@ public sealed partial class RequestReader(TimeProvider time)
         return null;
     }
 
-    /// <summary>An optional timestamp with an offset; default now. Too far ahead → <c>timestamp_in_future</c>.</summary>
-    public DateTimeOffset Timestamp(string field, string? value)
+    /// <summary>A timestamp with an offset, in Japan time. Too far ahead → <c>timestamp_in_future</c>.</summary>
+    public DateTimeOffset Timestamp(string field, string value)
     {
-        if (value is null)
-        {
-            return Now;
-        }
-
         if (!OffsetSuffix().IsMatch(value)
             || !DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
         {
@@ -154,15 +108,9 @@ public sealed partial class RequestReader(TimeProvider time)
         return JapanTime.ToJapan(at);
     }
 
-    /// <summary>A required IMEI; a malformed one (REG-3) is <c>invalid_imei</c> rather than <c>invalid_request</c>.</summary>
-    public string Imei(string field, string? value)
+    /// <summary>An IMEI; a malformed one (REG-3) is <c>invalid_imei</c> rather than <c>invalid_request</c>.</summary>
+    public string Imei(string field, string value)
     {
-        if (value is null)
-        {
-            Error(field, "The field is required.");
-            return "";
-        }
-
         if (!Grains.Interfaces.Imei.IsValid(value))
         {
             _badImei = true;

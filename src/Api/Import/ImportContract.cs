@@ -9,7 +9,8 @@ namespace Warranty.Api.Import;
 
 /// <summary>
 /// One line of an import body: an existing subscriber's line, and the device it registered back then.
-/// Fields bind loosely, as the public endpoints' bodies do, so one error names every bad field.
+/// Fields bind loosely, as the public endpoints' bodies do, so one error names every bad field; they are read with
+/// <c>POST /v1/lines</c>'s and <c>PUT …/device</c>'s readers.
 /// </summary>
 [Description("One NDJSON line of an import: an existing subscriber's line and, optionally, the device registered on it.")]
 public sealed record ImportRecord(
@@ -18,13 +19,32 @@ public sealed record ImportRecord(
     [property: Required, WireEnum(typeof(SimType))] string? SimType,
     [property: Required, Description("yyyy-MM-dd")] string? ServiceStartDate,
     [property: Required] bool? WarrantyOption,
-    [property: Description("The covered device; omit for a line without a registered device.")] ImportDevice? Device = null);
+    [property: Description("The covered device; omit for a line without a registered device.")] ImportDevice? Device = null)
+    : RequestInput<(string LineId, CreateLineCommand Command, ImportDeviceWork? Device)>
+{
+    protected override (string LineId, CreateLineCommand Command, ImportDeviceWork? Device) Read(FieldReader read)
+    {
+        var (lineId, command) = LinesApi.CreateLineRequest.ReadLine(read, LineId, Plan, SimType, ServiceStartDate, WarrantyOption);
+        return (lineId, command, read.Nested(nameof(Device), Device, out var device) ? Device.Read(device) : null);
+    }
+}
 
 /// <summary>The device a subscriber registered, when (REG-2 window of its line), and its declarations.</summary>
 public sealed record ImportDevice(
     [property: Required] string? Imei,
     [property: Required, Description("When the subscriber registered it: an ISO 8601 timestamp with an offset, inside the line's REG-2 window.")] string? RegisteredAt,
-    [property: Required] DevicesApi.DeclarationsRequest? Declarations);
+    [property: Required] DevicesApi.DeclarationsRequest? Declarations)
+{
+    internal ImportDeviceWork Read(FieldReader read)
+    {
+        var imei = read.Imei(nameof(Imei), Imei);
+        var registeredAt = read.Timestamp(nameof(RegisteredAt), RegisteredAt);
+        return new ImportDeviceWork(imei, registeredAt, DevicesApi.DeclarationsRequest.Read(read, nameof(Declarations), Declarations));
+    }
+}
+
+/// <summary>A record's device, read: registered at <paramref name="RegisteredAt"/>, as <c>PUT …/device</c> would have then.</summary>
+public sealed record ImportDeviceWork(string Imei, DateTimeOffset RegisteredAt, Declarations Declarations);
 
 public enum ImportEventType
 {

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using Warranty.Api.Features;
 using Warranty.Api.Http;
 using Warranty.Grains.Interfaces;
 
@@ -9,14 +8,13 @@ namespace Warranty.Api.Import;
 /// <summary>A record that passed the field checks, ready for the grains.</summary>
 internal sealed record ImportWork(long Line, string LineId, CreateLineCommand Command, DateTimeOffset Now, ImportDeviceWork? Device);
 
-internal sealed record ImportDeviceWork(string Imei, DateTimeOffset RegisteredAt, Declarations Declarations);
-
 /// <summary>Either work for the grains or the record's error.</summary>
 internal readonly record struct ParsedRecord(ImportWork? Work, ImportEvent? Error);
 
 /// <summary>
-/// Turns one NDJSON line into a checked record with the public endpoints' rules
-/// (<see cref="RequestReader"/>: line id pattern, enums, dates, IMEI Luhn, timestamps).
+/// Turns one NDJSON line into a checked record with the public endpoints' readers (<see cref="ImportRecord"/> reads
+/// itself as <c>POST /v1/lines</c> and <c>PUT …/device</c> read theirs: line id pattern, enums, dates, IMEI Luhn,
+/// timestamps, the eight declarations).
 /// </summary>
 internal sealed class RecordParser(TimeProvider clock, JsonSerializerOptions json)
 {
@@ -52,46 +50,12 @@ internal sealed class RecordParser(TimeProvider clock, JsonSerializerOptions jso
     private ParsedRecord Check(ImportRecord record, long line)
     {
         var read = new RequestReader(clock);
-        var lineId = read.LineId("lineId", record.LineId);
-        var command = new CreateLineCommand(
-            read.Enum<Plan>("plan", record.Plan),
-            read.Enum<SimType>("simType", record.SimType),
-            read.Date("serviceStartDate", record.ServiceStartDate),
-            read.Required("warrantyOption", record.WarrantyOption));
-        ImportDeviceWork? device = null;
-        if (record.Device is { } d)
+        if (!record.TryRead(read))
         {
-            var imei = read.Imei("device.imei", d.Imei);
-            if (d.RegisteredAt is null)
-            {
-                read.Error("device.registeredAt", "The field is required.");
-            }
-
-            var registeredAt = read.Timestamp("device.registeredAt", d.RegisteredAt);
-            var x = d.Declarations;
-            if (x is null)
-            {
-                read.Error("device.declarations", "The field is required.");
-            }
-
-            var declarations = new Declarations(
-                read.Required("device.declarations.conditionOk", x?.ConditionOk ?? Missing(x)),
-                read.Required("device.declarations.ownedBySubscriber", x?.OwnedBySubscriber ?? Missing(x)),
-                read.Required("device.declarations.rentedOrLeased", x?.RentedOrLeased ?? Missing(x)),
-                read.Required("device.declarations.businessUse", x?.BusinessUse ?? Missing(x)),
-                read.Required("device.declarations.unofficialRepairOrModification", x?.UnofficialRepairOrModification ?? Missing(x)),
-                read.Required("device.declarations.thirdPartyLostOrStolen", x?.ThirdPartyLostOrStolen ?? Missing(x)),
-                read.Required("device.declarations.illegallyUnlocked", x?.IllegallyUnlocked ?? Missing(x)),
-                read.Required("device.declarations.coveredByOtherWarranty", x?.CoveredByOtherWarranty ?? Missing(x)));
-            device = new ImportDeviceWork(imei, registeredAt, declarations);
+            return new ParsedRecord(null, ErrorOf(line, record.LineId, read.Problem()));
         }
 
-        if (read.Failed)
-        {
-            var problem = read.Problem();
-            return new ParsedRecord(null, ErrorOf(line, record.LineId, problem));
-        }
-
+        var (lineId, command, device) = record.Command;
         return new ParsedRecord(new ImportWork(line, lineId, command, read.Now, device), null);
     }
 
@@ -100,7 +64,4 @@ internal sealed class RecordParser(TimeProvider clock, JsonSerializerOptions jso
 
     private static ParsedRecord Error(long line, string? lineId, string detail, Dictionary<string, string[]> errors) =>
         new(null, new ImportEvent(ImportEventType.Error, line, lineId, ErrorCodes.InvalidRequest, detail, [], errors));
-
-    // When the whole declarations object is missing, one error for it is enough (as PUT …/device does).
-    private static bool? Missing(DevicesApi.DeclarationsRequest? d) => d is null ? false : null;
 }
