@@ -2,6 +2,7 @@ using Warranty.Api.Features;
 using Warranty.Api.Hosting;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
+using Warranty.Api.Import;
 using Warranty.Grains.Hosting;
 
 if (DevTokenCommand.IsInvoked(args))
@@ -48,8 +49,9 @@ builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.By
 builder.AddWarrantyAuth();
 builder.AddWarrantyOrleans();
 builder.Services.AddWarrantyHttp();
-builder.Services.AddWarrantyRateLimits(builder.Configuration);
-builder.Services.AddWarrantyHealth(builder.Configuration);
+builder.Services.AddWarrantyRateLimits();
+builder.Services.AddWarrantyHealth();
+builder.Services.AddSettings<ImportOptions>();
 builder.Services.AddHostedService<StartupBanner>();
 builder.AddWarrantyTelemetry();
 

@@ -23,11 +23,12 @@ catch (StartupFailure failure)
     return 1;
 }
 
-builder.UseOrleans(silo => silo.AddWarranty(builder.Configuration));
+builder.UseOrleans(silo => silo.AddWarranty());
 
 // Warranty:Telemetry:MetricsPort: a Prometheus scrape endpoint on 127.0.0.1 (the silo serves no other HTTP), with the
 // runtime's, Orleans', Npgsql's and the service's meters. Loopback only: whoever can reach it runs on this machine.
-if (int.TryParse(builder.Configuration["Warranty:Telemetry:MetricsPort"], System.Globalization.CultureInfo.InvariantCulture, out var metricsPort))
+builder.Services.AddSettings<TelemetryOptions>();
+if (Settings.Read<TelemetryOptions>(builder.Configuration).MetricsPort is { } metricsPort)
 {
     builder.Services.AddOpenTelemetry().WithMetrics(meters => meters
         .AddMeter(WarrantyMetrics.ProcessMeters)

@@ -1,4 +1,6 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Warranty.Grains.Hosting;
 
 namespace Warranty.UnitTests;
@@ -10,7 +12,7 @@ public sealed class ActivationOptionsTests
     {
         var options = new ActivationOptions();
 
-        Assert.True(options.IsValid(out _));
+        Assert.Empty(options.Problems());
         Assert.Equal(TimeSpan.FromMinutes(15), options.CollectionAge);
         Assert.True(options.ShedOnMemoryPressure);
         Assert.Equal(80, options.MemoryLimitPercent);
@@ -28,25 +30,29 @@ public sealed class ActivationOptionsTests
     {
         var options = new ActivationOptions { CollectionAge = TimeSpan.Parse(age, System.Globalization.CultureInfo.InvariantCulture), MemoryLimitPercent = limit, MemoryTargetPercent = target };
 
-        Assert.False(options.IsValid(out var error));
-        Assert.Contains(named, error);
+        Assert.StartsWith($"Warranty:Activations:{named} must be", options.Problems().First());
     }
 
     [Fact]
     public void A_bad_setting_fails_the_silo_at_start()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new("Warranty:Activations:MemoryTargetPercent", "95")])
-            .Build();
+        var silo = new FakeSiloBuilder(("Warranty:Activations:MemoryTargetPercent", "95"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => new FakeSiloBuilder().AddWarrantyActivations(configuration));
-        Assert.Contains("MemoryTargetPercent", error.Message);
+        var error = Assert.Throws<InvalidOperationException>(() => silo.AddWarrantyActivations());
+        Assert.Equal("Warranty:Activations:MemoryTargetPercent must be above 0 and below MemoryLimitPercent.", error.Message);
     }
 
-    private sealed class FakeSiloBuilder : ISiloBuilder
+    [Fact]
+    public void The_settings_reach_Orleans_activation_collection()
     {
-        public Microsoft.Extensions.DependencyInjection.IServiceCollection Services { get; } = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        var silo = new FakeSiloBuilder(("Warranty:Activations:CollectionAge", "00:05:00"), ("Warranty:Activations:ShedOnMemoryPressure", "false"));
+        silo.AddWarrantyActivations();
+        using var services = silo.Services.BuildServiceProvider();
 
-        public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
+        var collection = services.GetRequiredService<IOptions<GrainCollectionOptions>>().Value;
+        Assert.Equal(TimeSpan.FromMinutes(5), collection.CollectionAge);
+        Assert.False(collection.EnableActivationSheddingOnMemoryPressure);
+        Assert.Equal(80, collection.MemoryUsageLimitPercentage);
+        Assert.Equal(70, collection.MemoryUsageTargetPercentage);
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -13,7 +12,7 @@ public sealed class ClusterSettingsTests
     {
         var settings = new ClusterSettings();
 
-        Assert.True(settings.IsValid(out _));
+        Assert.Empty(settings.Problems());
         Assert.Equal(TimeSpan.FromSeconds(2), settings.ProbeTimeout);
         Assert.Equal(3, settings.NumMissedProbesLimit);
         Assert.Equal(10, settings.NumProbedSilos);
@@ -27,12 +26,9 @@ public sealed class ClusterSettingsTests
     [Fact]
     public void The_settings_reach_Orleans_membership_options_and_configuration_overrides_them()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new("Warranty:Cluster:ProbeTimeout", "00:00:03"), new("Warranty:Cluster:Address", "127.0.0.1")])
-            .Build();
-        var silo = new FakeSiloBuilder();
+        var silo = new FakeSiloBuilder(("Warranty:Cluster:ProbeTimeout", "00:00:03"), ("Warranty:Cluster:Address", "127.0.0.1"));
 
-        silo.AddWarrantyCluster(configuration);
+        silo.AddWarrantyCluster();
 
         using var services = silo.Services.BuildServiceProvider();
         var membership = services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value;
@@ -57,18 +53,20 @@ public sealed class ClusterSettingsTests
     [InlineData("Address", "localhost")]
     public void A_bad_setting_fails_the_silo_at_start_and_names_the_setting(string setting, string value)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new($"Warranty:Cluster:{setting}", value)])
-            .Build();
+        var silo = new FakeSiloBuilder(($"Warranty:Cluster:{setting}", value));
 
-        var error = Assert.Throws<InvalidOperationException>(() => new FakeSiloBuilder().AddWarrantyCluster(configuration));
-        Assert.Contains($"Warranty:Cluster:{setting}", error.Message);
+        var error = Assert.Throws<InvalidOperationException>(() => silo.AddWarrantyCluster());
+        Assert.StartsWith($"Warranty:Cluster:{setting} must be", error.Message);
     }
 
-    private sealed class FakeSiloBuilder : ISiloBuilder
+    [Fact]
+    public void Every_broken_rule_is_named_once()
     {
-        public IServiceCollection Services { get; } = new ServiceCollection();
+        var settings = new ClusterSettings { ProbeTimeout = TimeSpan.FromMilliseconds(500), NumProbedSilos = 0, NumVotesForDeathDeclaration = 2 };
 
-        public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
+        Assert.Equal(
+            ["Warranty:Cluster:ProbeTimeout must be at least 00:00:01.", "Warranty:Cluster:NumProbedSilos must be at least 1.",
+             "Warranty:Cluster:NumVotesForDeathDeclaration must be at least 1 and at most NumProbedSilos."],
+            settings.Problems());
     }
 }

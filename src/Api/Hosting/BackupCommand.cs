@@ -30,7 +30,8 @@ public static class BackupCommand
         var configuration = builder.Configuration;
         try
         {
-            switch (WarrantyStorageOptions.ParseKind(configuration[WarrantyStorageOptions.StorageKey]))
+            var storage = Settings.Bind<WarrantyStorageOptions>(configuration);
+            switch (storage.Kind)
             {
                 case StorageKind.Postgres:
                     Console.Error.WriteLine("backup: the store is PostgreSQL; back it up with pg_dump (README, Operating: Backups).");
@@ -40,10 +41,9 @@ public static class BackupCommand
                     return 2;
             }
 
-            var connectionString = configuration.GetConnectionString(WarrantyStorageOptions.ConnectionStringName);
-            var source = string.IsNullOrWhiteSpace(connectionString)
+            var source = storage.UsesDefaultSqliteFile
                 ? WarrantyStorageOptions.DefaultSqlitePath
-                : WarrantyStorageOptions.SqliteFilePath(connectionString)
+                : WarrantyStorageOptions.SqliteFilePath(storage.ConfiguredConnectionString!)
                     ?? throw new InvalidOperationException("ConnectionStrings:Warranty names no SQLite file.");
             var report = SqliteBackup.Copy(source, target);
             Console.Out.WriteLine(

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Warranty.Api.Http.Auth;
 using Warranty.Grains.Hosting;
@@ -6,7 +7,7 @@ using Warranty.Grains.Hosting;
 namespace Warranty.Api.Hosting;
 
 /// <summary>
-/// The Orleans Dashboard (<c>Warranty:Dashboard:Enabled=true</c>) at <c>/dashboard/</c> on the front door, for admins.
+/// The Orleans Dashboard (<c>Warranty:Dashboard:Enabled=true</c>, <see cref="DashboardSettings"/>) at <c>/dashboard/</c> on the front door, for admins.
 /// Its pages, scripts and styles are served from the package itself: nothing is fetched from the internet. A browser
 /// cannot send a bearer header, so <c>/dashboard/login</c> takes an admin token in a form and keeps it in an HttpOnly,
 /// SameSite=Strict cookie scoped to <c>/dashboard</c>; the token is checked on every request like a bearer token.
@@ -30,7 +31,7 @@ public static class Dashboard
 
     public static WebApplication MapWarrantyDashboard(this WebApplication app)
     {
-        if (!WarrantySiloExtensions.DashboardEnabled(app.Configuration))
+        if (!app.Services.GetRequiredService<IOptions<DashboardSettings>>().Value.Enabled)
         {
             return app;
         }

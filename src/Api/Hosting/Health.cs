@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime;
 using Warranty.Grains.Storage;
@@ -12,10 +13,10 @@ public static class Health
 {
     private const string ReadyTag = "ready";
 
-    public static IServiceCollection AddWarrantyHealth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWarrantyHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .Add(new HealthCheckRegistration("storage", _ => new StorageHealthCheck(configuration), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)))
+            .Add(new HealthCheckRegistration("storage", sp => new StorageHealthCheck(sp.GetRequiredService<IOptions<WarrantyStorageOptions>>()), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)))
             .Add(new HealthCheckRegistration("cluster", sp => new ClusterHealthCheck(sp.GetRequiredService<IGrainFactory>()), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
         return services;
     }
@@ -27,13 +28,11 @@ public static class Health
         return app;
     }
 
-    private sealed class StorageHealthCheck(IConfiguration configuration) : IHealthCheck
+    private sealed class StorageHealthCheck(IOptions<WarrantyStorageOptions> settings) : IHealthCheck
     {
-        private readonly Lazy<WarrantyStorageOptions> _options = new(() => WarrantyStorageOptions.FromConfiguration(configuration));
-
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var options = _options.Value;
+            var options = settings.Value;
             if (options.Kind == StorageKind.Memory)
             {
                 return HealthCheckResult.Healthy("memory storage");

@@ -1,6 +1,6 @@
 using Orleans.Configuration;
-using Warranty.Grains.Hosting;
 using Warranty.Grains.Storage;
+using Warranty.Grains.Hosting;
 
 namespace Warranty.Api.Hosting;
 
@@ -19,13 +19,15 @@ public static class OrleansHosting
     public static WebApplicationBuilder AddWarrantyOrleans(this WebApplicationBuilder builder)
     {
         var mode = builder.Configuration[ModeKey] ?? "silo";
+        var telemetry = Settings.Read<TelemetryOptions>(builder.Configuration);
+        builder.Services.AddSettings<DashboardSettings>();
         switch (mode.ToLowerInvariant())
         {
             case "silo":
                 builder.UseOrleans(silo =>
                 {
-                    silo.AddWarranty(builder.Configuration);
-                    if (Telemetry.TracingOn(builder.Configuration))
+                    silo.AddWarranty();
+                    if (telemetry.TracingOn)
                     {
                         silo.AddActivityPropagation();
                     }
@@ -34,13 +36,13 @@ public static class OrleansHosting
             case "client":
                 builder.UseOrleansClient(client =>
                 {
-                    client.AddWarrantyClustering(builder.Configuration).AddWarrantyClientSettings(builder.Configuration);
-                    if (WarrantySiloExtensions.DashboardEnabled(builder.Configuration))
+                    client.AddWarrantyClustering().AddWarrantyClientSettings();
+                    if (Settings.Read<DashboardSettings>(client.Configuration).Enabled)
                     {
                         Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(client);
                     }
 
-                    if (Telemetry.TracingOn(builder.Configuration))
+                    if (telemetry.TracingOn)
                     {
                         client.AddActivityPropagation();
                     }
@@ -53,17 +55,11 @@ public static class OrleansHosting
         return builder;
     }
 
-    /// <summary>How the front door follows the cluster, from <see cref="ClusterClientSettings"/>; invalid settings fail the start.</summary>
-    public static IClientBuilder AddWarrantyClientSettings(this IClientBuilder client, IConfiguration configuration)
+    /// <summary>How the front door follows the cluster, from <see cref="ClusterClientSettings"/>; invalid settings fail here, while the client is being built.</summary>
+    public static IClientBuilder AddWarrantyClientSettings(this IClientBuilder client)
     {
-        var settings = new ClusterClientSettings();
-        configuration.GetSection(ClusterClientSettings.Section).Bind(settings);
-        if (!settings.IsValid(out var error))
-        {
-            throw new InvalidOperationException(error);
-        }
-
-        client.Services.AddSingleton(settings);
+        var settings = Settings.Read<ClusterClientSettings>(client.Configuration);
+        client.Services.AddSettings<ClusterClientSettings>();
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.GatewayListRefreshPeriod);
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = settings.ResponseTimeout);
         return client;
@@ -78,9 +74,9 @@ public static class OrleansHosting
 /// cluster has declared the silo dead (2–3 s with the silos' settings, Grains/Hosting/ClusterSettings.cs) its grains
 /// are activated on live silos by their next call.
 /// </summary>
-public sealed class ClusterClientSettings
+public sealed class ClusterClientSettings : ISettings
 {
-    public const string Section = "Warranty:ClusterClient";
+    public static string Section => "Warranty:ClusterClient";
 
     /// <summary>
     /// How often the gateway list is read from the membership table (Orleans: 1 min). 5 s: a restarted or added silo
@@ -98,13 +94,17 @@ public sealed class ClusterClientSettings
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    public bool IsValid(out string error)
+    /// <summary>Each broken rule, naming its setting.</summary>
+    public IEnumerable<string> Problems()
     {
-        error = GatewayListRefreshPeriod < TimeSpan.FromSeconds(1)
-            ? "Warranty:ClusterClient:GatewayListRefreshPeriod must be at least 00:00:01."
-            : ResponseTimeout < TimeSpan.FromSeconds(1)
-                ? "Warranty:ClusterClient:ResponseTimeout must be at least 00:00:01."
-                : "";
-        return error.Length == 0;
+        if (GatewayListRefreshPeriod < TimeSpan.FromSeconds(1))
+        {
+            yield return "Warranty:ClusterClient:GatewayListRefreshPeriod must be at least 00:00:01.";
+        }
+
+        if (ResponseTimeout < TimeSpan.FromSeconds(1))
+        {
+            yield return "Warranty:ClusterClient:ResponseTimeout must be at least 00:00:01.";
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Api.Hosting;
@@ -13,7 +14,8 @@ public sealed partial class StartupBanner(
     IHostApplicationLifetime lifetime,
     IServer server,
     IHostEnvironment environment,
-    IServiceProvider services,
+    IConfiguration configuration,
+    IOptions<WarrantyStorageOptions> storageSettings,
     ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -39,8 +41,9 @@ public sealed partial class StartupBanner(
         }
 
         // The co-hosted silo's storage settings, as it read them (a client-mode front door has none).
-        if (services.GetService<WarrantyStorageOptions>() is { } storage)
+        if (OrleansHosting.RunsSilo(configuration))
         {
+            var storage = storageSettings.Value;
             lines.Add($"  storage        {storage.Describe()}");
             lines.Add($"  silo           cluster '{storage.ClusterId}', silo port {storage.SiloPort ?? 11111}, gateway port {storage.GatewayPort ?? 30000}");
         }

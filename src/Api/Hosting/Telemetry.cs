@@ -3,13 +3,15 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Microsoft.Extensions.Options;
 using Warranty.Api.Http.Auth;
+using Warranty.Grains.Hosting;
 using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Hosting;
 
 /// <summary>
-/// Metrics and traces with OpenTelemetry (section <c>Warranty:Telemetry</c>):
+/// Metrics and traces with OpenTelemetry, as <see cref="TelemetryOptions"/> (<c>Warranty:Telemetry</c>) says:
 /// <list type="bullet">
 /// <item><c>Metrics</c> (default true): ASP.NET Core, Kestrel, the .NET runtime, Orleans, Npgsql and the service's own
 /// meter (<see cref="WarrantyMetrics"/>), scraped by Prometheus at <c>/metrics</c> with an admin token.</item>
@@ -22,28 +24,15 @@ namespace Warranty.Api.Hosting;
 /// </summary>
 public static class Telemetry
 {
-    public const string Section = "Warranty:Telemetry";
-
     public const string MetricsPath = "/metrics";
-
-    private const string OtelEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
-
-    public static bool MetricsOn(IConfiguration configuration) => configuration.GetValue($"{Section}:Metrics", true);
-
-    public static string? OtlpEndpoint(IConfiguration configuration) =>
-        configuration[$"{Section}:OtlpEndpoint"] is { Length: > 0 } configured ? configured
-        : configuration[OtelEndpointVariable] is { Length: > 0 } standard ? standard
-        : null;
-
-    public static bool TracingOn(IConfiguration configuration) =>
-        configuration.GetValue($"{Section}:Tracing", OtlpEndpoint(configuration) is not null);
 
     public static WebApplicationBuilder AddWarrantyTelemetry(this WebApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        var otlp = OtlpEndpoint(configuration);
-        var metrics = MetricsOn(configuration);
-        var tracing = TracingOn(configuration);
+        builder.Services.AddSettings<TelemetryOptions>();
+        var settings = Settings.Read<TelemetryOptions>(builder.Configuration);
+        var otlp = settings.OtlpEndpoint;
+        var metrics = settings.Metrics;
+        var tracing = settings.TracingOn;
         if (!metrics && !tracing)
         {
             return builder;
@@ -89,7 +78,7 @@ public static class Telemetry
     /// <summary>The Prometheus scrape endpoint, for admins (Prometheus sends the token: <c>authorization: {credentials: …}</c>).</summary>
     public static WebApplication MapWarrantyMetrics(this WebApplication app)
     {
-        if (MetricsOn(app.Configuration))
+        if (app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Metrics)
         {
             app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(Policies.Admin);
         }

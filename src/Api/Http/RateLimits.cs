@@ -4,6 +4,7 @@ using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Warranty.Grains.Hosting;
 
 namespace Warranty.Api.Http;
 
@@ -12,9 +13,9 @@ namespace Warranty.Api.Http;
 /// (the token's <c>sub</c>; the client address before authentication), sized by role, and a bound on the
 /// requests the process works on at once. Health checks are exempt.
 /// </summary>
-public sealed class RateLimitOptions
+public sealed class RateLimitOptions : ISettings
 {
-    public const string Section = "Warranty:RateLimits";
+    public static string Section => "Warranty:RateLimits";
 
     /// <summary>Requests per second of one subscriber token (an app or web front end acting for one line).</summary>
     public int SubscriberPerSecond { get; set; } = 20;
@@ -45,14 +46,14 @@ public sealed class RateLimitOptions
         _ => AnonymousPerSecond,
     };
 
-    public bool IsValid(out string error)
+    /// <summary>One message for any broken rule: every rate, <see cref="BurstSeconds"/> and <see cref="MaxConcurrentRequests"/> must be above 0.</summary>
+    public IEnumerable<string> Problems()
     {
-        var rates = new[] { SubscriberPerSecond, OperatorPerSecond, NetworkPerSecond, AdminPerSecond, AnonymousPerSecond };
-        error = rates.Any(r => r <= 0) ? "Warranty:RateLimits: every …PerSecond must be above 0."
-            : BurstSeconds <= 0 ? "Warranty:RateLimits:BurstSeconds must be above 0."
-            : MaxConcurrentRequests <= 0 ? "Warranty:RateLimits:MaxConcurrentRequests must be above 0."
-            : "";
-        return error.Length == 0;
+        int[] positive = [SubscriberPerSecond, OperatorPerSecond, NetworkPerSecond, AdminPerSecond, AnonymousPerSecond, BurstSeconds, MaxConcurrentRequests];
+        if (positive.Any(value => value <= 0))
+        {
+            yield return "Invalid Warranty:RateLimits settings (rates, BurstSeconds and MaxConcurrentRequests must be above 0).";
+        }
     }
 }
 
@@ -62,12 +63,9 @@ public static class RateLimits
 
     public const string OverloadedDetail = "The service is at its limit of concurrent requests; retry after the time in Retry-After.";
 
-    public static IServiceCollection AddWarrantyRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddWarrantyRateLimits(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>()
-            .Bind(configuration.GetSection(RateLimitOptions.Section))
-            .Validate(o => o.IsValid(out _), "Invalid Warranty:RateLimits settings (rates, BurstSeconds and MaxConcurrentRequests must be above 0).")
-            .ValidateOnStart();
+        services.AddSettings<RateLimitOptions>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((o, limits) =>
         {

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http.Metadata;
+using Warranty.Grains.Hosting;
 
 namespace Warranty.Api.Import;
 
-/// <summary>Settings of the bulk import (<c>Warranty:Import</c>).</summary>
-public sealed class ImportOptions
+/// <summary>Settings of the bulk import (<c>Warranty:Import</c>, an <see cref="ISettings"/> class).</summary>
+public sealed class ImportOptions : ISettings
 {
-    public const string Section = "Warranty:Import";
+    public static string Section => "Warranty:Import";
 
     /// <summary>The largest import body accepted (the API's 64 KiB limit does not apply to imports).</summary>
     public long MaxBodyBytes { get; set; } = 2L * 1024 * 1024 * 1024;
@@ -25,17 +26,16 @@ public sealed class ImportOptions
     /// <summary>… and at least this often.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public static ImportOptions From(IConfiguration configuration)
-    {
-        var options = configuration.GetSection(Section).Get<ImportOptions>() ?? new ImportOptions();
-        if (options.MaxBodyBytes <= 0 || options.MaxLineBytes <= 0 || options.Parallelism < 1 || options.MaxParallelism < options.Parallelism
-            || options.ProgressEveryRecords < 1 || options.ProgressInterval <= TimeSpan.Zero)
-        {
-            throw new InvalidOperationException(
-                $"{Section}: MaxBodyBytes, MaxLineBytes, ProgressEveryRecords and ProgressInterval must be positive, and 1 <= Parallelism <= MaxParallelism.");
-        }
+    /// <summary>The endpoints' settings while they are mapped: <see cref="Settings.Read{T}"/>, checked like the registered options.</summary>
+    public static ImportOptions From(IConfiguration configuration) => Settings.Read<ImportOptions>(configuration);
 
-        return options;
+    public IEnumerable<string> Problems()
+    {
+        if (MaxBodyBytes <= 0 || MaxLineBytes <= 0 || Parallelism < 1 || MaxParallelism < Parallelism
+            || ProgressEveryRecords < 1 || ProgressInterval <= TimeSpan.Zero)
+        {
+            yield return $"{Section}: MaxBodyBytes, MaxLineBytes, ProgressEveryRecords and ProgressInterval must be positive, and 1 <= Parallelism <= MaxParallelism.";
+        }
     }
 }
 

@@ -5,9 +5,9 @@ namespace Warranty.Grains.Hosting;
 /// (section <c>Warranty:Activations</c>). Every subscriber stays reachable: a shed line or device is
 /// activated again from storage on its next call.
 /// </summary>
-public sealed class ActivationOptions
+public sealed class ActivationOptions : ISettings
 {
-    public const string Section = "Warranty:Activations";
+    public static string Section => "Warranty:Activations";
 
     /// <summary>An activation idle this long is deactivated (Orleans activation collection).</summary>
     public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(15);
@@ -30,17 +30,27 @@ public sealed class ActivationOptions
     /// </summary>
     public TimeSpan MemoryPollingPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
-    public bool IsValid(out string error)
+    /// <summary>Each broken rule, naming its setting.</summary>
+    public IEnumerable<string> Problems()
     {
-        error = CollectionAge < TimeSpan.FromMinutes(1)
-            ? "Warranty:Activations:CollectionAge must be at least 00:01:00."
-            : !(MemoryLimitPercent is > 0 and <= 100)
-                ? "Warranty:Activations:MemoryLimitPercent must be above 0 and at most 100."
-                : !(MemoryTargetPercent > 0 && MemoryTargetPercent < MemoryLimitPercent)
-                    ? "Warranty:Activations:MemoryTargetPercent must be above 0 and below MemoryLimitPercent."
-                    : MemoryPollingPeriod < TimeSpan.FromMilliseconds(100)
-                        ? "Warranty:Activations:MemoryPollingPeriod must be at least 00:00:00.1."
-                        : "";
-        return error.Length == 0;
+        if (CollectionAge < TimeSpan.FromMinutes(1))
+        {
+            yield return "Warranty:Activations:CollectionAge must be at least 00:01:00.";
+        }
+
+        if (!(MemoryLimitPercent is > 0 and <= 100))
+        {
+            yield return "Warranty:Activations:MemoryLimitPercent must be above 0 and at most 100.";
+        }
+
+        if (!(MemoryTargetPercent > 0 && MemoryTargetPercent < MemoryLimitPercent))
+        {
+            yield return "Warranty:Activations:MemoryTargetPercent must be above 0 and below MemoryLimitPercent.";
+        }
+
+        if (MemoryPollingPeriod < TimeSpan.FromMilliseconds(100))
+        {
+            yield return "Warranty:Activations:MemoryPollingPeriod must be at least 00:00:00.1.";
+        }
     }
 }

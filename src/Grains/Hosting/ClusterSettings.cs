@@ -20,9 +20,9 @@ namespace Warranty.Grains.Hosting;
 /// its probes fail at once rather than time out); a silo that hangs without closing its port takes up to about
 /// 3 × 2 s, more while Orleans stretches the timeout.
 /// </remarks>
-public sealed class ClusterSettings
+public sealed class ClusterSettings : ISettings
 {
-    public const string Section = "Warranty:Cluster";
+    public static string Section => "Warranty:Cluster";
 
     /// <summary>
     /// The initial liveness probe timeout and period (Orleans: 5 s). 2 s: probes on one machine or one LAN answer in
@@ -80,7 +80,8 @@ public sealed class ClusterSettings
     /// </summary>
     public string? Address { get; set; }
 
-    public bool IsValid(out string error)
+    /// <summary>Each broken rule, naming its setting.</summary>
+    public IEnumerable<string> Problems()
     {
         (bool Broken, string Message)[] rules =
         [
@@ -95,7 +96,6 @@ public sealed class ClusterSettings
             (TableRefreshTimeout < TimeSpan.FromSeconds(1), "Warranty:Cluster:TableRefreshTimeout must be at least 00:00:01."),
             (Address is not null && !IPAddress.TryParse(Address, out _), $"Warranty:Cluster:Address must be an IP address, not '{Address}'."),
         ];
-        error = rules.FirstOrDefault(r => r.Broken).Message ?? "";
-        return error.Length == 0;
+        return rules.Where(r => r.Broken).Select(r => r.Message);
     }
 }

@@ -10,6 +10,8 @@ namespace Warranty.Grains.Hosting;
 /// What a process that runs a silo checks before it starts anything, so that a second instance or a taken port stops it
 /// at once with one line (<see cref="StartupFailure"/>) instead of a shared store or a half-started silo:
 /// the SQLite store is this process's alone (<see cref="SqliteStoreLock"/>), and the silo and gateway ports are free.
+/// It is also where a SQLite store's folder and file are created (<see cref="WarrantyStorageOptions.PrepareSqliteFile"/>):
+/// reading the settings never does.
 /// </summary>
 public static class StartupGuards
 {
@@ -23,7 +25,8 @@ public static class StartupGuards
     /// </summary>
     public static void ForSilo(IConfigurationManager configuration, bool pickFreePorts)
     {
-        var options = WarrantyStorageOptions.FromConfiguration(configuration);
+        var options = Settings.Read<WarrantyStorageOptions>(configuration);
+        options.PrepareSqliteFile();
         if (options.Kind == StorageKind.Sqlite && WarrantyStorageOptions.SqliteFilePath(options.ConnectionString) is { } file)
         {
             SqliteStoreLock.Acquire(file);

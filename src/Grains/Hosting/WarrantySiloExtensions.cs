@@ -10,6 +10,12 @@ using Warranty.Grains.Storage;
 
 namespace Warranty.Grains.Hosting;
 
+/// <summary>
+/// Everything a Warranty silo needs. Settings come from the silo's configuration (<see cref="ISiloBuilder.Configuration"/>):
+/// each settings class is registered with <see cref="Settings.AddSettings{T}"/> and checked at start; the few a builder
+/// must know while it runs (the storage and clustering, the dashboard, the Orleans options they become) are read with
+/// <see cref="Settings.Read{T}"/>, so that a broken rule stops the build with its message before anything exists.
+/// </summary>
 public static class WarrantySiloExtensions
 {
     /// <summary>
@@ -17,14 +23,15 @@ public static class WarrantySiloExtensions
     /// (src/Api) or in a test cluster: storage and clustering by configuration, failure detection,
     /// the clock, the reception desks and the fault-injection seam.
     /// </summary>
-    public static ISiloBuilder AddWarranty(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder AddWarranty(this ISiloBuilder silo)
     {
-        silo.AddWarrantyStorage(configuration);
-        silo.AddWarrantyCluster(configuration);
-        silo.Services.AddWarrantyGrainServices(configuration);
-        silo.AddWarrantyActivations(configuration);
-        silo.AddWarrantyLogScopes(configuration);
-        if (DashboardEnabled(configuration))
+        silo.AddWarrantyStorage();
+        silo.AddWarrantyCluster();
+        silo.Services.AddWarrantyGrainServices();
+        silo.AddWarrantyActivations();
+        silo.AddWarrantyLogScopes(silo.Configuration);
+        silo.Services.AddSettings<DashboardSettings>();
+        if (Settings.Read<DashboardSettings>(silo.Configuration).Enabled)
         {
             silo.AddDashboard();
         }
@@ -33,27 +40,13 @@ public static class WarrantySiloExtensions
     }
 
     /// <summary>
-    /// <c>Warranty:Dashboard:Enabled</c> (default false): the Orleans Dashboard's collection in every silo, and its pages
-    /// at <c>/dashboard</c> on the front door, for admins. Off by default: it profiles every grain call.
+    /// Failure detection and the silo's address from <see cref="ClusterSettings"/>; invalid settings fail here, while the
+    /// silo is being built. Applies to every storage kind; it matters for PostgreSQL membership, where several silos watch each other.
     /// </summary>
-    public const string DashboardKey = "Warranty:Dashboard:Enabled";
-
-    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue(DashboardKey, false);
-
-    /// <summary>
-    /// Failure detection and the silo's address from <see cref="ClusterSettings"/>; invalid settings fail the start.
-    /// Applies to every storage kind; it matters for PostgreSQL membership, where several silos watch each other.
-    /// </summary>
-    public static ISiloBuilder AddWarrantyCluster(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder AddWarrantyCluster(this ISiloBuilder silo)
     {
-        var settings = new ClusterSettings();
-        configuration.GetSection(ClusterSettings.Section).Bind(settings);
-        if (!settings.IsValid(out var error))
-        {
-            throw new InvalidOperationException(error);
-        }
-
-        silo.Services.AddSingleton(settings);
+        var settings = Settings.Read<ClusterSettings>(silo.Configuration);
+        silo.Services.AddSettings<ClusterSettings>();
         silo.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = settings.ProbeTimeout;
@@ -72,17 +65,11 @@ public static class WarrantySiloExtensions
         return silo;
     }
 
-    /// <summary>Activation collection and memory-based shedding from <see cref="ActivationOptions"/>; invalid settings fail the start.</summary>
-    public static ISiloBuilder AddWarrantyActivations(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>Activation collection and memory-based shedding from <see cref="ActivationOptions"/>; invalid settings fail here, while the silo is being built.</summary>
+    public static ISiloBuilder AddWarrantyActivations(this ISiloBuilder silo)
     {
-        var options = new ActivationOptions();
-        configuration.GetSection(ActivationOptions.Section).Bind(options);
-        if (!options.IsValid(out var error))
-        {
-            throw new InvalidOperationException(error);
-        }
-
-        silo.Services.AddSingleton(options);
+        var options = Settings.Read<ActivationOptions>(silo.Configuration);
+        silo.Services.AddSettings<ActivationOptions>();
         silo.Configure<GrainCollectionOptions>(o =>
         {
             o.CollectionAge = options.CollectionAge;
@@ -94,22 +81,14 @@ public static class WarrantySiloExtensions
         return silo;
     }
 
-    public static IServiceCollection AddWarrantyGrainServices(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The grains' own services: the rules' clock, the fault-injection seam, and their settings (<see cref="ReceptionOptions"/>, <see cref="AbuseLimitOptions"/>, <see cref="FeeOptions"/>).</summary>
+    public static IServiceCollection AddWarrantyGrainServices(this IServiceCollection services)
     {
         services.TryAddKeyedSingleton(RulesClock.Key, TimeProvider.System);
-        services.TryAddSingleton(_ => CrashAtConfiguredPoint.FromConfiguration(configuration));
-        services.AddOptions<ReceptionOptions>()
-            .Bind(configuration.GetSection(ReceptionOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.GigaPhone) && !string.IsNullOrWhiteSpace(o.LegacyPhone), "Both reception phone numbers must be set.")
-            .ValidateOnStart();
-        services.AddOptions<AbuseLimitOptions>()
-            .Bind(configuration.GetSection(AbuseLimitOptions.Section))
-            .Validate(o => o.RefusalsPerLine > 0 && o.RefusalWindow > TimeSpan.Zero, "Warranty:Limits:RefusalsPerLine and RefusalWindow must be positive.")
-            .ValidateOnStart();
-        services.AddOptions<FeeOptions>()
-            .Bind(configuration.GetSection(FeeOptions.Section))
-            .Validate(o => o.CodFeeYen >= 0 && o.LoanerShippingYen >= 0, "Fees cannot be negative.")
-            .ValidateOnStart();
+        services.TryAddSingleton(sp => CrashAtConfiguredPoint.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSettings<ReceptionOptions>();
+        services.AddSettings<AbuseLimitOptions>();
+        services.AddSettings<FeeOptions>();
         return services;
     }
 }

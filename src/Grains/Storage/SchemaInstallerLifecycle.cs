@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 
 namespace Warranty.Grains.Storage;
@@ -7,14 +8,14 @@ namespace Warranty.Grains.Storage;
 /// Runs <see cref="SchemaInstaller.EnsureAsync"/> at <see cref="ServiceLifecycleStage.First"/>, before
 /// cluster membership (<see cref="ServiceLifecycleStage.RuntimeGrainServices"/>) and grain storage
 /// (<see cref="ServiceLifecycleStage.ApplicationServices"/>) initialize, in every silo that calls
-/// <see cref="WarrantyStorageExtensions.AddWarrantyStorage(Orleans.Hosting.ISiloBuilder, Microsoft.Extensions.Configuration.IConfiguration)"/>.
-/// Also announces where the state lives.
+/// <see cref="WarrantyStorageExtensions.AddWarrantyStorage(Orleans.Hosting.ISiloBuilder)"/>, after creating a SQLite
+/// store's file (<see cref="WarrantyStorageOptions.PrepareSqliteFile"/>). Also announces where the state lives.
 /// </summary>
 internal sealed partial class SchemaInstallerLifecycle(
-    WarrantyStorageOptions options,
+    IOptions<WarrantyStorageOptions> options,
     ILogger<SchemaInstallerLifecycle> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private readonly WarrantyStorageOptions _options = options;
+    private readonly WarrantyStorageOptions _options = options.Value;
     private readonly ILogger<SchemaInstallerLifecycle> _logger = logger;
 
     public void Participate(ISiloLifecycle lifecycle) =>
@@ -35,6 +36,7 @@ internal sealed partial class SchemaInstallerLifecycle(
                 break;
         }
 
+        _options.PrepareSqliteFile();
         await SchemaInstaller.EnsureAsync(_options.Kind, _options.ConnectionString, _logger, ct);
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -6,6 +5,7 @@ using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Warranty.Grains.Hosting;
 
 namespace Warranty.Grains.Storage;
 
@@ -23,23 +23,17 @@ public static class WarrantyStorageExtensions
     /// identity and clustering, and schema creation/upgrade before storage and membership start.
     /// sqlite and postgres go through Microsoft.Orleans.Persistence.AdoNet; postgres also keeps the
     /// membership (Microsoft.Orleans.Clustering.AdoNet); sqlite and memory use localhost clustering.
+    /// Which of them is decided here, from the silo's configuration (<see cref="Settings.Read{T}"/>); the settings are also
+    /// registered as <c>IOptions&lt;WarrantyStorageOptions&gt;</c> (<see cref="Settings.AddSettings{T}"/>).
     /// Throws <see cref="InvalidOperationException"/> for invalid settings (see <see cref="WarrantyStorageOptions"/>).
     /// </summary>
-    public static ISiloBuilder AddWarrantyStorage(this ISiloBuilder silo, IConfiguration configuration)
+    public static ISiloBuilder AddWarrantyStorage(this ISiloBuilder silo)
     {
         ArgumentNullException.ThrowIfNull(silo);
-        return silo.AddWarrantyStorage(WarrantyStorageOptions.FromConfiguration(configuration));
-    }
-
-    /// <inheritdoc cref="AddWarrantyStorage(ISiloBuilder, IConfiguration)"/>
-    public static ISiloBuilder AddWarrantyStorage(this ISiloBuilder silo, WarrantyStorageOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(silo);
-        ArgumentNullException.ThrowIfNull(options);
+        var options = Settings.Read<WarrantyStorageOptions>(silo.Configuration);
 
         var services = silo.Services;
-        services.AddSingleton(options);
-        services.AddSingleton<IOptions<WarrantyStorageOptions>>(Options.Create(options));
+        services.AddSettings<WarrantyStorageOptions>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallerLifecycle>();
 
         // Grain state as System.Text.Json, for this provider only; DefaultStorageProviderSerializerOptionsConfigurator
@@ -91,10 +85,11 @@ public static class WarrantyStorageExtensions
     /// with postgres it finds the gateways in the membership table, otherwise it connects to the
     /// localhost gateway (<c>Warranty:GatewayPort</c>, default 30000). Same ClusterId/ServiceId as the silos.
     /// </summary>
-    public static IClientBuilder AddWarrantyClustering(this IClientBuilder client, IConfiguration configuration)
+    public static IClientBuilder AddWarrantyClustering(this IClientBuilder client)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var options = WarrantyStorageOptions.FromConfiguration(configuration);
+        var options = Settings.Read<WarrantyStorageOptions>(client.Configuration);
+        client.Services.AddSettings<WarrantyStorageOptions>();
 
         if (options.Kind == StorageKind.Postgres)
         {

@@ -1,11 +1,13 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using Warranty.Grains.Hosting;
 
 namespace Warranty.Grains.Storage;
 
 /// <summary>
-/// Where grain state and cluster membership live, read from configuration:
+/// Where grain state and cluster membership live (an <see cref="ISettings"/> class). Its keys are not under one section,
+/// so it binds the configuration's root and names each key in full:
 /// <list type="bullet">
 /// <item><c>Warranty:Storage</c> (env <c>Warranty__Storage</c>): <c>sqlite</c> (default), <c>postgres</c> or <c>memory</c>, case-insensitive.</item>
 /// <item><c>ConnectionStrings:Warranty</c> (env <c>ConnectionStrings__Warranty</c>): the store's connection string.
@@ -13,11 +15,16 @@ namespace Warranty.Grains.Storage;
 /// <item><c>Warranty:ClusterId</c> and <c>Warranty:ServiceId</c>: default <c>warranty</c>.</item>
 /// <item><c>Warranty:SiloPort</c> and <c>Warranty:GatewayPort</c>: optional; localhost clustering uses 11111 and 30000 unless set.</item>
 /// </list>
+/// The bound properties hold the values as configured; <see cref="Kind"/>, <see cref="ConnectionString"/>,
+/// <see cref="ClusterId"/>, <see cref="ServiceId"/>, <see cref="SiloPort"/> and <see cref="GatewayPort"/> are what they
+/// mean, once <see cref="Problems"/> found none. Binding touches no file: the SQLite file (and its folder) is created by
+/// <see cref="PrepareSqliteFile"/>, a start-up step (<see cref="StartupGuards"/>, and every silo's schema installer).
 /// </summary>
-public sealed class WarrantyStorageOptions
+public sealed class WarrantyStorageOptions : ISettings
 {
     public const string StorageKey = "Warranty:Storage";
     public const string ConnectionStringName = "Warranty";
+    public const string ConnectionStringKey = "ConnectionStrings:" + ConnectionStringName;
     public const string ClusterIdKey = "Warranty:ClusterId";
     public const string ServiceIdKey = "Warranty:ServiceId";
     public const string SiloPortKey = "Warranty:SiloPort";
@@ -27,21 +34,55 @@ public sealed class WarrantyStorageOptions
     /// <summary>Name of the grain storage provider: grains use <c>[PersistentState("…", "warranty")]</c>.</summary>
     public const string ProviderName = "warranty";
 
-    public StorageKind Kind { get; init; } = StorageKind.Sqlite;
+    /// <summary>The root: the keys above are named in full on the properties.</summary>
+    public static string Section => "";
 
-    /// <summary>The connection string actually used; empty for <see cref="StorageKind.Memory"/>.</summary>
-    public string ConnectionString { get; init; } = "";
+    /// <summary><c>Warranty:Storage</c> as configured (null or empty: sqlite).</summary>
+    [ConfigurationKeyName(StorageKey)]
+    public string? Storage { get; set; }
+
+    /// <summary><c>ConnectionStrings:Warranty</c> as configured.</summary>
+    [ConfigurationKeyName(ConnectionStringKey)]
+    public string? ConfiguredConnectionString { get; set; }
+
+    [ConfigurationKeyName(ClusterIdKey)]
+    public string? ConfiguredClusterId { get; set; }
+
+    [ConfigurationKeyName(ServiceIdKey)]
+    public string? ConfiguredServiceId { get; set; }
+
+    /// <summary><c>Warranty:SiloPort</c> as configured: text, so that a wrong value is reported naming the setting.</summary>
+    [ConfigurationKeyName(SiloPortKey)]
+    public string? ConfiguredSiloPort { get; set; }
+
+    [ConfigurationKeyName(GatewayPortKey)]
+    public string? ConfiguredGatewayPort { get; set; }
+
+    public StorageKind Kind => ParseKind(Storage);
+
+    /// <summary>
+    /// The connection string actually used: the configured one with PostgreSQL's defaults added, the default SQLite file's
+    /// when none is configured, empty for <see cref="StorageKind.Memory"/>.
+    /// </summary>
+    public string ConnectionString => Kind switch
+    {
+        StorageKind.Postgres => WithPostgresDefaults(ConfiguredConnectionString!),
+        StorageKind.Sqlite => UsesDefaultSqliteFile
+            ? new SqliteConnectionStringBuilder { DataSource = DefaultSqlitePath }.ConnectionString
+            : new SqliteConnectionStringBuilder(ConfiguredConnectionString).ConnectionString,
+        _ => "",
+    };
 
     /// <summary>True when sqlite runs on <see cref="DefaultSqlitePath"/> because no connection string was given.</summary>
-    public bool UsesDefaultSqliteFile { get; init; }
+    public bool UsesDefaultSqliteFile => Kind == StorageKind.Sqlite && string.IsNullOrWhiteSpace(ConfiguredConnectionString);
 
-    public string ClusterId { get; init; } = DefaultId;
+    public string ClusterId => NonEmpty(ConfiguredClusterId) ?? DefaultId;
 
-    public string ServiceId { get; init; } = DefaultId;
+    public string ServiceId => NonEmpty(ConfiguredServiceId) ?? DefaultId;
 
-    public int? SiloPort { get; init; }
+    public int? SiloPort => ParsePort(ConfiguredSiloPort);
 
-    public int? GatewayPort { get; init; }
+    public int? GatewayPort => ParsePort(ConfiguredGatewayPort);
 
     /// <summary>
     /// The SQLite file used when no connection string is configured:
@@ -57,56 +98,49 @@ public sealed class WarrantyStorageOptions
         "warranty.db");
 
     /// <summary>
-    /// Reads and validates the settings. Throws <see cref="InvalidOperationException"/> with a message
-    /// naming the setting when a value is unknown or a required one is missing, so the host fails at start.
-    /// For sqlite, creates the database file's folder.
+    /// An unknown storage kind, a missing or malformed connection string, a SQLite store that names no file, or a port
+    /// that is not a port; each message names the setting and its environment variable.
     /// </summary>
-    public static WarrantyStorageOptions FromConfiguration(IConfiguration configuration)
+    public IEnumerable<string> Problems()
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-
-        var kind = ParseKind(configuration[StorageKey]);
-        var connectionString = configuration.GetConnectionString(ConnectionStringName);
-        var usesDefaultFile = false;
-
-        switch (kind)
+        StorageKind kind;
+        try
         {
-            case StorageKind.Postgres when string.IsNullOrWhiteSpace(connectionString):
-                throw new InvalidOperationException(
-                    "Warranty:Storage is 'postgres' but no connection string is configured: set ConnectionStrings:Warranty " +
-                    "(environment variable ConnectionStrings__Warranty), e.g. 'Host=localhost;Username=warranty;Password=…;Database=warranty'.");
-            case StorageKind.Postgres:
-                connectionString = ValidatePostgres(connectionString!);
-                break;
-            case StorageKind.Sqlite when string.IsNullOrWhiteSpace(connectionString) && !Path.IsPathRooted(DefaultSqlitePath):
-                throw new InvalidOperationException(
-                    "Warranty:Storage is 'sqlite' and no connection string is configured, but this user has no local application " +
-                    "data folder (HOME is not set): set ConnectionStrings:Warranty (environment variable ConnectionStrings__Warranty) " +
-                    "to 'Data Source=<path to a .db file>'.");
-            case StorageKind.Sqlite when string.IsNullOrWhiteSpace(connectionString):
-                connectionString = new SqliteConnectionStringBuilder { DataSource = DefaultSqlitePath }.ToString();
-                usesDefaultFile = true;
-                break;
-            case StorageKind.Memory:
-                connectionString = "";
-                break;
+            kind = Kind;
+        }
+        catch (InvalidOperationException unknown)
+        {
+            return [unknown.Message];
         }
 
-        if (kind == StorageKind.Sqlite)
+        var problems = new List<string>();
+        if (ConnectionProblem(kind) is { } connection)
         {
-            connectionString = PrepareSqlite(connectionString!);
+            problems.Add(connection);
         }
 
-        return new WarrantyStorageOptions
+        problems.AddRange(PortProblems(SiloPortKey, ConfiguredSiloPort).Concat(PortProblems(GatewayPortKey, ConfiguredGatewayPort)));
+        return problems;
+    }
+
+    /// <summary>
+    /// The start-up step of a SQLite store: creates the database file's folder and the file itself, owner-only (subscribers'
+    /// data), when they are missing. Nothing for the other kinds.
+    /// </summary>
+    public void PrepareSqliteFile()
+    {
+        if (Kind != StorageKind.Sqlite || SqliteFilePath(ConnectionString) is not { } path)
         {
-            Kind = kind,
-            ConnectionString = connectionString ?? "",
-            UsesDefaultSqliteFile = usesDefaultFile,
-            ClusterId = NonEmpty(configuration[ClusterIdKey]) ?? DefaultId,
-            ServiceId = NonEmpty(configuration[ServiceIdKey]) ?? DefaultId,
-            SiloPort = ParsePort(configuration, SiloPortKey),
-            GatewayPort = ParsePort(configuration, GatewayPortKey),
-        };
+            return;
+        }
+
+        var folder = Path.GetDirectoryName(path);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        SqliteStoreLock.CreatePrivate(path);
     }
 
     /// <summary>Parses a <c>Warranty:Storage</c> value; null or empty means the default, sqlite.</summary>
@@ -156,70 +190,76 @@ public sealed class WarrantyStorageOptions
     // statements leave no session state behind, and the reset Npgsql otherwise sends with the next statement
     // cost PostgreSQL about a third of its CPU in the cold-lookup benchmark (265 against 172 jiffies).
 
-    private static string ValidatePostgres(string connectionString)
+    /// <summary>What is wrong with the connection string for <paramref name="kind"/>; null when it is usable.</summary>
+    private string? ConnectionProblem(StorageKind kind)
     {
-        try
+        var missing = string.IsNullOrWhiteSpace(ConfiguredConnectionString);
+        switch (kind)
         {
-            var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-            if (!SetsAny(given, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize"))
-            {
-                builder.MaxPoolSize = DefaultPostgresPoolSize;
-            }
+            case StorageKind.Postgres when missing:
+                return "Warranty:Storage is 'postgres' but no connection string is configured: set ConnectionStrings:Warranty " +
+                    "(environment variable ConnectionStrings__Warranty), e.g. 'Host=localhost;Username=warranty;Password=…;Database=warranty'.";
+            case StorageKind.Postgres:
+                try
+                {
+                    _ = WithPostgresDefaults(ConfiguredConnectionString!);
+                    return null;
+                }
+                catch (ArgumentException ex)
+                {
+                    return $"ConnectionStrings:Warranty is not a valid PostgreSQL (Npgsql) connection string: {ex.Message}";
+                }
 
-            if (!SetsAny(given, "Max Auto Prepare", "MaxAutoPrepare"))
-            {
-                builder.MaxAutoPrepare = DefaultPostgresAutoPrepare;
-            }
+            case StorageKind.Sqlite when missing && !Path.IsPathRooted(DefaultSqlitePath):
+                return "Warranty:Storage is 'sqlite' and no connection string is configured, but this user has no local application " +
+                    "data folder (HOME is not set): set ConnectionStrings:Warranty (environment variable ConnectionStrings__Warranty) " +
+                    "to 'Data Source=<path to a .db file>'.";
+            case StorageKind.Sqlite:
+                string connectionString;
+                try
+                {
+                    connectionString = ConnectionString;
+                }
+                catch (ArgumentException ex)
+                {
+                    return $"ConnectionStrings:Warranty is not a valid SQLite (Microsoft.Data.Sqlite) connection string: {ex.Message}";
+                }
 
-            if (!SetsAny(given, "No Reset On Close", "NoResetOnClose"))
-            {
-                builder.NoResetOnClose = true;
-            }
-
-            return builder.ConnectionString;
+                return SqliteFilePath(connectionString) is null
+                    ? "Warranty:Storage is 'sqlite' but ConnectionStrings:Warranty names no file ('Data Source=<path>'); " +
+                      "use Warranty:Storage=memory for state that need not survive a restart."
+                    : null;
+            default:
+                return null;
         }
-        catch (ArgumentException ex)
+    }
+
+    /// <summary>The configured PostgreSQL connection string with this service's defaults for what it does not set.</summary>
+    /// <exception cref="ArgumentException">It is not a valid Npgsql connection string.</exception>
+    private static string WithPostgresDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!SetsAny(given, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize"))
         {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:Warranty is not a valid PostgreSQL (Npgsql) connection string: {ex.Message}", ex);
+            builder.MaxPoolSize = DefaultPostgresPoolSize;
         }
+
+        if (!SetsAny(given, "Max Auto Prepare", "MaxAutoPrepare"))
+        {
+            builder.MaxAutoPrepare = DefaultPostgresAutoPrepare;
+        }
+
+        if (!SetsAny(given, "No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static bool SetsAny(System.Data.Common.DbConnectionStringBuilder given, params string[] keys) =>
         keys.Any(key => given.Keys.Cast<string>().Any(k => string.Equals(k.Replace(" ", ""), key.Replace(" ", ""), StringComparison.OrdinalIgnoreCase)));
-
-    private static string PrepareSqlite(string connectionString)
-    {
-        SqliteConnectionStringBuilder builder;
-        try
-        {
-            builder = new SqliteConnectionStringBuilder(connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException(
-                $"ConnectionStrings:Warranty is not a valid SQLite (Microsoft.Data.Sqlite) connection string: {ex.Message}", ex);
-        }
-
-        var path = SqliteFilePath(builder.ConnectionString);
-        if (path is null)
-        {
-            throw new InvalidOperationException(
-                "Warranty:Storage is 'sqlite' but ConnectionStrings:Warranty names no file ('Data Source=<path>'); " +
-                "use Warranty:Storage=memory for state that need not survive a restart.");
-        }
-
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        // Subscribers' data: readable by the service's user only.
-        SqliteStoreLock.CreatePrivate(path);
-        return builder.ConnectionString;
-    }
 
     /// <summary>The database file named by a SQLite connection string, or null for an in-memory database.</summary>
     public static string? SqliteFilePath(string connectionString)
@@ -244,20 +284,19 @@ public sealed class WarrantyStorageOptions
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    private static int? ParsePort(IConfiguration configuration, string key)
+    /// <summary>A configured port: null when unset (or empty), else the number; <see cref="PortProblems"/> rejects anything else.</summary>
+    private static int? ParsePort(string? configured) =>
+        NonEmpty(configured) is { } value
+        && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+        && port is > 0 and <= 65535
+            ? port
+            : null;
+
+    private static IEnumerable<string> PortProblems(string key, string? configured)
     {
-        var value = NonEmpty(configuration[key]);
-        if (value is null)
+        if (NonEmpty(configured) is { } value && ParsePort(value) is null)
         {
-            return null;
+            yield return $"{key} must be a TCP port number (1-65535); got '{value}'.";
         }
-
-        if (int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-            && port is > 0 and <= 65535)
-        {
-            return port;
-        }
-
-        throw new InvalidOperationException($"{key} must be a TCP port number (1-65535); got '{value}'.");
     }
 }

@@ -50,11 +50,11 @@ public sealed class CoverageTimelineTests(Xunit.Abstractions.ITestOutputHelper o
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ServiceId = serviceId;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
+        builder.WithSiloSettings(StorageTestSupport.Configuration(storage, connectionString, serviceId)).ConfigureSilo((_, silo) =>
         {
-            silo.AddWarrantyStorage(StorageTestSupport.Configuration(storage, connectionString, serviceId));
+            silo.AddWarrantyStorage();
             silo.Services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock);
-            silo.Services.AddWarrantyGrainServices(new ConfigurationBuilder().Build());
+            silo.Services.AddWarrantyGrainServices();
         });
         await using var cluster = builder.Build();
         await cluster.DeployAsync();

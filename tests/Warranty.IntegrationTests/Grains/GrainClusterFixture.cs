@@ -5,6 +5,7 @@ using Orleans.TestingHost;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Storage;
+using Warranty.IntegrationTests.Storage;
 
 namespace Warranty.IntegrationTests.Grains;
 
@@ -28,13 +29,14 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
+        // Memory storage with the same System.Text.Json state format as the durable modes.
+        var memory = new ConfigurationBuilder().AddInMemoryCollection([new(WarrantyStorageOptions.StorageKey, "memory")]).Build();
+        builder.WithSiloSettings(memory).ConfigureSilo((_, silo) =>
         {
-            // Memory storage with the same System.Text.Json state format as the durable modes.
-            silo.AddWarrantyStorage(new WarrantyStorageOptions { Kind = StorageKind.Memory });
+            silo.AddWarrantyStorage();
             silo.Services.AddSingleton<IFaultInjector>(Faults);
             silo.Services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock);
-            silo.Services.AddWarrantyGrainServices(new ConfigurationBuilder().Build());
+            silo.Services.AddWarrantyGrainServices();
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();

@@ -14,7 +14,7 @@ public sealed class ClusterClientSettingsTests
     {
         var settings = new ClusterClientSettings();
 
-        Assert.True(settings.IsValid(out _));
+        Assert.Empty(settings.Problems());
         Assert.Equal(TimeSpan.FromSeconds(5), settings.GatewayListRefreshPeriod);
         Assert.Equal(TimeSpan.FromSeconds(10), settings.ResponseTimeout);
     }
@@ -22,12 +22,9 @@ public sealed class ClusterClientSettingsTests
     [Fact]
     public void The_settings_reach_the_Orleans_client_and_configuration_overrides_them()
     {
-        var client = new FakeClientBuilder();
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new("Warranty:ClusterClient:ResponseTimeout", "00:00:20")])
-            .Build();
+        var client = new FakeClientBuilder(("Warranty:ClusterClient:ResponseTimeout", "00:00:20"));
 
-        client.AddWarrantyClientSettings(configuration);
+        client.AddWarrantyClientSettings();
 
         using var services = client.Services.BuildServiceProvider();
         Assert.Equal(TimeSpan.FromSeconds(5), services.GetRequiredService<IOptions<GatewayOptions>>().Value.GatewayListRefreshPeriod);
@@ -39,18 +36,25 @@ public sealed class ClusterClientSettingsTests
     [InlineData("ResponseTimeout")]
     public void A_bad_setting_fails_the_front_door_at_start_and_names_the_setting(string setting)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection([new($"Warranty:ClusterClient:{setting}", "00:00:00.100")])
-            .Build();
+        var client = new FakeClientBuilder(($"Warranty:ClusterClient:{setting}", "00:00:00.100"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => new FakeClientBuilder().AddWarrantyClientSettings(configuration));
-        Assert.Contains($"Warranty:ClusterClient:{setting}", error.Message);
+        var error = Assert.Throws<InvalidOperationException>(() => client.AddWarrantyClientSettings());
+        Assert.Equal($"Warranty:ClusterClient:{setting} must be at least 00:00:01.", error.Message);
     }
 
+    /// <summary>A client builder whose configuration holds <paramref name="settings"/>, registered as the container's too.</summary>
     private sealed class FakeClientBuilder : IClientBuilder
     {
+        public FakeClientBuilder(params (string Key, string Value)[] settings)
+        {
+            Configuration = new ConfigurationBuilder()
+                .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+                .Build();
+            Services.AddSingleton(Configuration);
+        }
+
         public IServiceCollection Services { get; } = new ServiceCollection();
 
-        public IConfiguration Configuration { get; } = new ConfigurationBuilder().Build();
+        public IConfiguration Configuration { get; }
     }
 }

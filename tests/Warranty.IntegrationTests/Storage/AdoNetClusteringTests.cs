@@ -37,9 +37,10 @@ public sealed class AdoNetClusteringTests(PostgresServer postgres)
             .Build();
 
         var siloBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        siloBuilder.Configuration.AddConfiguration(configuration);
         siloBuilder.UseOrleans(silo =>
         {
-            silo.AddWarrantyStorage(configuration);
+            silo.AddWarrantyStorage();
             silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
         });
         using var siloHost = siloBuilder.Build();
@@ -52,7 +53,8 @@ public sealed class AdoNetClusteringTests(PostgresServer postgres)
             Assert.True(await TableVersionAsync(connectionString, clusterId) > 0);
 
             var clientBuilder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-            clientBuilder.UseOrleansClient(client => client.AddWarrantyClustering(configuration));
+            clientBuilder.Configuration.AddConfiguration(configuration);
+            clientBuilder.UseOrleansClient(client => client.AddWarrantyClustering());
             using var clientHost = clientBuilder.Build();
             await clientHost.StartAsync();
             try

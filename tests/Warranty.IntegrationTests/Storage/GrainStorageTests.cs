@@ -206,9 +206,9 @@ public sealed class GrainStorageTests(PostgresServer postgres)
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ServiceId = serviceId;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
+        builder.WithSiloSettings(configuration).ConfigureSilo((_, silo) =>
         {
-            silo.AddWarrantyStorage(configuration);
+            silo.AddWarrantyStorage();
             silo.Services.Configure<Orleans.Configuration.AdoNetGrainStorageOptions>(WarrantyStorageOptions.ProviderName, o => o.DeleteStateOnClear = true);
         });
         var cluster = builder.Build();

@@ -48,13 +48,20 @@ internal static class StorageTestSupport
             })
             .Build();
 
-    /// <summary>A one-silo test cluster whose silo uses <see cref="WarrantyStorageExtensions.AddWarrantyStorage(ISiloBuilder, IConfiguration)"/>.</summary>
+    /// <summary>Adds <paramref name="configuration"/> to every silo's own, which the silo's settings are read from.</summary>
+    public static InProcessTestClusterBuilder WithSiloSettings(this InProcessTestClusterBuilder builder, IConfiguration configuration)
+    {
+        builder.ConfigureSiloHost((_, host) => host.Configuration.AddConfiguration(configuration));
+        return builder;
+    }
+
+    /// <summary>A one-silo test cluster whose silo uses <see cref="WarrantyStorageExtensions.AddWarrantyStorage(ISiloBuilder)"/>.</summary>
     public static async Task<InProcessTestCluster> StartClusterAsync(IConfiguration configuration, string serviceId)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ServiceId = serviceId;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.AddWarrantyStorage(configuration));
+        builder.WithSiloSettings(configuration).ConfigureSilo((_, silo) => silo.AddWarrantyStorage());
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Warranty.Grains.Hosting;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Api.Http.Auth;
@@ -11,10 +11,13 @@ namespace Warranty.Api.Http.Auth;
 /// <item><c>Issuer</c> (default <c>warranty</c>) and <c>Audience</c> (default <c>warranty-api</c>): what tokens must carry.</item>
 /// <item><c>DevelopmentKeyFile</c>: default <c>warranty-dev-signing-key</c> beside the default SQLite file.</item>
 /// </list>
+/// An <see cref="ISettings"/> class. Its rules about the key a start needs depend on the environment, so they are in
+/// <see cref="Problems(IHostEnvironment?)"/>, which the start checks before anything is built (<see cref="AuthSetup"/>)
+/// and again when it resolves the key (<see cref="SigningKeys.Resolve"/>); <see cref="Problems()"/> holds the others.
 /// </summary>
-public sealed class AuthOptions
+public sealed class AuthOptions : ISettings
 {
-    public const string Section = "Warranty:Auth";
+    public static string Section => "Warranty:Auth";
     public const string SigningKeyEnvironmentVariable = "Warranty__Auth__SigningKey";
 
     /// <summary>HS256 wants a key at least as long as its hash: 32 bytes.</summary>
@@ -37,16 +40,14 @@ public sealed class AuthOptions
 
     public bool HasSigningKey => !string.IsNullOrWhiteSpace(SigningKey);
 
-    /// <summary>Reads the section over the defaults.</summary>
-    public static AuthOptions From(IConfiguration configuration)
-    {
-        var options = new AuthOptions();
-        configuration.GetSection(Section).Bind(options);
-        return options;
-    }
+    /// <summary>What is wrong with these settings whatever the environment: a configured key that is not one, the issuer, the audience, the cache.</summary>
+    public IEnumerable<string> Problems() => Problems(null);
 
-    /// <summary>What is wrong with these settings in <paramref name="environment"/>; empty when they are usable.</summary>
-    public IReadOnlyList<string> Problems(IHostEnvironment environment)
+    /// <summary>
+    /// What is wrong with these settings in <paramref name="environment"/>; empty when they are usable. Without an
+    /// environment, the rules that depend on it (a key is required outside Development) are left out.
+    /// </summary>
+    public IReadOnlyList<string> Problems(IHostEnvironment? environment)
     {
         var problems = new List<string>();
         if (HasSigningKey)
@@ -58,14 +59,14 @@ public sealed class AuthOptions
                     "e.g. the output of `openssl rand -base64 32`.");
             }
         }
-        else if (!environment.IsDevelopment())
+        else if (environment is not null && !environment.IsDevelopment())
         {
             problems.Add(
                 $"No token signing key is configured: set the environment variable {SigningKeyEnvironmentVariable} " +
                 $"(setting Warranty:Auth:SigningKey) to base64 of at least {MinKeyBytes} random bytes, e.g. `openssl rand -base64 32`. " +
                 $"Only the Development environment falls back to a development key file (this is '{environment.EnvironmentName}').");
         }
-        else if (!Path.IsPathRooted(DevelopmentKeyFile))
+        else if (environment is not null && !Path.IsPathRooted(DevelopmentKeyFile))
         {
             problems.Add(
                 "Warranty:Auth:DevelopmentKeyFile must be an absolute path (this user has no local application data folder): " +
@@ -88,12 +89,5 @@ public sealed class AuthOptions
         }
 
         return problems;
-    }
-
-    /// <summary>Checked at start (<c>ValidateOnStart</c>), so a service without a usable key never listens.</summary>
-    internal sealed class Validator(IHostEnvironment environment) : IValidateOptions<AuthOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, AuthOptions options) =>
-            options.Problems(environment) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
     }
 }

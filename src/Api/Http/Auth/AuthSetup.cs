@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Warranty.Grains.Hosting;
 
 namespace Warranty.Api.Http.Auth;
 
@@ -20,14 +21,13 @@ public static class AuthSetup
     {
         // Checked now as well as on start: a service without a usable key fails before anything
         // (the co-hosted silo included) has started.
-        if (AuthOptions.From(builder.Configuration).Problems(builder.Environment) is { Count: > 0 } problems)
+        if (Settings.Message(Settings.Bind<AuthOptions>(builder.Configuration).Problems(builder.Environment)) is { } problem)
         {
-            throw new InvalidOperationException(string.Join(" ", problems));
+            throw new InvalidOperationException(problem);
         }
 
         var services = builder.Services;
-        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptions.Validator>();
+        services.AddSettings<AuthOptions>();
         services.AddSingleton(ResolveKey);
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

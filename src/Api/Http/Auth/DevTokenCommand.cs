@@ -1,3 +1,5 @@
+using Warranty.Grains.Hosting;
+
 namespace Warranty.Api.Http.Auth;
 
 /// <summary>
@@ -31,7 +33,7 @@ public static class DevTokenCommand
 
         // Configuration and environment exactly as the service reads them; no host is built, nothing starts.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        var options = AuthOptions.From(builder.Configuration);
+        var options = Settings.Bind<AuthOptions>(builder.Configuration);
         SigningKey key;
         try
         {
