@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -17,147 +18,233 @@ public static class Commands
     public const int BadUsage = 2;
     public const int Interrupted = 130;
 
-    public const string Usage = """
+    private const string About = """
         Warranty load generator. Sends traffic only to this machine (127.0.0.1, ::1, localhost).
-
-        Usage: dotnet run --project tools/LoadTest -- <command> [options]
-
-        seed            create subscribers through the public API (idempotent; re-run to finish or refresh)
-          --url URL             the service, e.g. http://127.0.0.1:5000            (required)
-          --subscribers N       how many subscribers                               (required)
-          --concurrency N       requests in flight                                 (default 32)
-          --prefix P            line ids are P-00000000, P-00000001, …             (default LT)
-          --models N            catalogue models (android/ios alternating)         (default 4)
-          --manifest FILE       where to write the seed manifest                   (default loadtest-seed.json)
-
-        run             a mixed workload for warmup + duration, then stops by itself
-          --url URL             the service                                        (required)
-          --manifest FILE       the seed manifest                                  (default loadtest-seed.json)
-          --duration D          measured time: 500ms, 30s, 2m                      (default 30s)
-          --warmup D            time before measuring                               (default 5s)
-          --concurrency N       closed loop: workers, each waits for its answer    (default 64)
-          --rate R              open loop: R requests/s on a fixed schedule, latency from the
-                                scheduled start; --concurrency then caps workers   (default 256 workers)
-          --distribution D      uniform | zipf | once (each subscriber once, random order,
-                                before any repeats: cold lookups)                  (default uniform)
-          --zipf-s S            Zipf exponent                                      (default 1.1)
-          --mix M               weights: coverage, read (= line + claims), line, claims, usage, claim,
-                                withdraw (of a claim this run filed)               (default coverage=90,read=5,usage=4,claim=1)
-          --timeout D           request timeout                                    (default 30s)
-          --out FILE            results as JSON                                    (default loadtest-results.json)
-          --chart FILE          PNG chart of throughput and p50/p99 over time      (default: none)
-          --ack-log FILE        append each acknowledged (2xx) claim filing as NDJSON {at, lineId, claimId, status}
-          --error-log FILE      append each unexpected answer or transport error as NDJSON
-                                {at, sentAt, source, operation, status, detail}
-
-        serve-baseline  the bare-Kestrel ceiling: GET /v1/devices/{imei}/coverage answered with a
-                        coverage-sized JSON and no grain call; runs until stopped
-          --urls URL            where to listen, e.g. http://127.0.0.1:5098       (required)
-
-        exchanges       complete exchange lifecycles (claim, device receipt, inspection: exchange, shipment,
-                        delivery) on the android lines of a manifest, each step with an Idempotency-Key and
-                        retried on 5xx/transport errors; until --duration or Ctrl-C/SIGTERM, then finishes the
-                        lifecycles under way. Exit 1 if one was abandoned.
-          --url URL, --manifest FILE                                                (as for run)
-          --concurrency N       lines in an exchange at once                       (default 4)
-          --interval D          pause of each worker between lifecycles            (default 1s)
-          --stock N             exchange stock set on each android model at start  (default 1000)
-          --serial-base N       replacement IMEIs use serials from N on            (default 500000)
-          --duration D          at most this long                                  (default 1h)
-          --log FILE            append each completed lifecycle as NDJSON
-          --error-log FILE      append each failed attempt as NDJSON (as for run)
-          --out FILE            summary as JSON (initial stock, deliveries per TAC …)  (default exchanges.json)
-
-        probe           every --interval: /health/ready and --lookups coverage lookups, logged as one NDJSON
-                        round {sentAt, at, ok, ms, failure}; until Ctrl-C/SIGTERM or --duration
-          --url URL, --manifest FILE                                                (as for run)
-          --interval D          (default 100ms)      --lookups N   (default 4)      --duration D (default 1h)
-          --timeout D           request timeout                                    (default 15s)
-          --log FILE            the rounds                                         (required)
-
-        check           the crash test's invariants from PostgreSQL, the API and the logs above; prints the
-                        figures, exit 1 if one fails
-          --connection CS       Npgsql connection string of the cluster's store    (required)
-          --service-id ID       the cluster's ServiceId                            (required)
-          --url URL             the front door, for the API's view of the stock    (optional)
-          --results FILE[,FILE] run results (--out of run)
-          --ack-log FILE[,…]    --error-log FILE[,…]   --exchange-summary FILE   --exchange-log FILE
-          --probe-log FILE      --kills FILE (NDJSON {silo, killedAt, restartedAt, joinedAt})
-          --response-timeout D  the front door's grain-call timeout (Warranty:ClusterClient:ResponseTimeout) (default 10s)
-          --recovery-limit D    longest allowed recovery after a kill              (default 30s)
-          --out FILE            the figures as JSON
-
-        Ctrl-C stops a run early; its results are still written.
+        Exit codes: 0 ok, 1 failed, 2 bad options, 130 interrupted. Ctrl-C stops a run early; its results are still written.
         """;
 
     public static async Task<int> MainAsync(string[] args)
     {
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        var parsed = Build().Parse(args is ["help", .. var rest] ? ["--help", .. rest] : args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
         {
-            Console.WriteLine(Usage);
-            return args.Length == 0 ? BadUsage : Ok;
+            return Refuse(parsed.Errors.Select(e => e.Message));
         }
 
         try
         {
-            return args[0] switch
-            {
-                "seed" => await SeedAsync(args[1..]),
-                "run" => await RunAsync(args[1..]),
-                "serve-baseline" => await ServeBaselineAsync(args[1..]),
-                "exchanges" => await ExchangesAsync(args[1..]),
-                "probe" => await ProbeAsync(args[1..]),
-                "check" => await CheckAsync(args[1..]),
-                _ => throw new UsageException($"Unknown command '{args[0]}' (seed, run, serve-baseline, exchanges, probe, check)."),
-            };
+            // Exceptions reach this method, and SIGINT/SIGTERM are the commands' own (CancelOnSignals): a run still
+            // writes its results, exchanges finish the lifecycles under way.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            Console.Error.WriteLine("Run with --help for the options.");
-            return BadUsage;
+            return Refuse([e.Message]);
         }
     }
 
-    private static async Task<int> SeedAsync(string[] args)
+    private static int Refuse(IEnumerable<string> problems)
     {
-        var a = Arguments.Parse(args, ["url", "subscribers", "concurrency", "prefix", "models", "manifest"], []);
-        if (a.Help)
+        foreach (var problem in problems)
         {
-            Console.WriteLine(Usage);
-            return Ok;
+            Console.Error.WriteLine($"error: {problem}");
         }
 
-        var url = Target.Parse(a.Required("url"));
-        var subscribers = a.Int("subscribers", 0, 1, 100_000_000);
-        if (!a.Has("subscribers"))
+        Console.Error.WriteLine("Run with --help for the options.");
+        return BadUsage;
+    }
+
+    /// <summary>The command line: each command with its options, each option declared once (name, help, default, range).</summary>
+    public static RootCommand Build() => new(About) { Seed(), Run(), ServeBaseline(), Exchanges(), Probe(), Check() };
+
+    private static Option<string> Manifest(string description = "the seed manifest") => CliOptions.Text("--manifest", description, SeedManifest.DefaultPath);
+
+    private static Option<string> ErrorLog() => CliOptions.Text(
+        "--error-log", "append each unexpected answer or transport error as NDJSON {at, sentAt, source, operation, status, detail}");
+
+    private static Command Seed()
+    {
+        var url = CliOptions.Url("--url", "the service, e.g. http://127.0.0.1:5000");
+        var subscribers = CliOptions.OptionalWhole("--subscribers", "how many subscribers", 1, 100_000_000, required: true);
+        var concurrency = CliOptions.Whole("--concurrency", "requests in flight", 32, 1, 4096);
+        var prefix = CliOptions.Text("--prefix", "line ids are P-00000000, P-00000001, …", "LT");
+        var models = CliOptions.Whole("--models", "catalogue models (android/ios alternating)", 4, 1, 100);
+        var manifest = Manifest("where to write the seed manifest");
+        var command = new Command("seed", "create subscribers through the public API (idempotent; re-run to finish or refresh)")
         {
-            throw new UsageException("--subscribers is required.");
+            url, subscribers, concurrency, prefix, models, manifest,
+        };
+        command.SetAction((p, _) => SeedAsync(new SeedOptions(
+            p.GetValue(url)!, p.GetValue(subscribers)!.Value, p.GetValue(concurrency), p.GetValue(prefix)!, p.GetValue(models), p.GetValue(manifest)!)));
+        return command;
+    }
+
+    private static Command Run()
+    {
+        var url = CliOptions.Url("--url", "the service");
+        var manifest = Manifest();
+        var duration = CliOptions.Time("--duration", "measured time: 500ms, 30s, 2m", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24));
+        var warmup = CliOptions.Time("--warmup", "time before measuring", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromHours(1));
+        var concurrency = CliOptions.OptionalWhole(
+            "--concurrency", "closed loop: workers, each waits for its answer (default 64); with --rate, the cap on workers (default 256)", 1, 100_000);
+        var rate = CliOptions.OptionalNumber("--rate", "open loop: R requests/s on a fixed schedule, latency from the scheduled start", 0.001, 10_000_000);
+        var distribution = CliOptions.Text(
+            "--distribution", "uniform | zipf | once (each subscriber once, random order, before any repeats: cold lookups)", "uniform");
+        var zipfS = CliOptions.Number("--zipf-s", "Zipf exponent", ZipfSampler.DefaultExponent, 0.01, 10);
+        var mix = CliOptions.Text(
+            "--mix", "weights: coverage, read (= line + claims), line, claims, usage, claim, withdraw (of a claim this run filed)", OperationMix.Default);
+        var timeout = CliOptions.Time("--timeout", "request timeout", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
+        var output = CliOptions.Text("--out", "results as JSON", "loadtest-results.json");
+        var chart = CliOptions.Text("--chart", "PNG chart of throughput and p50/p99 over time (default: none)");
+        var ackLog = CliOptions.Text("--ack-log", "append each acknowledged (2xx) claim filing as NDJSON {at, lineId, claimId, status}");
+        var errorLog = ErrorLog();
+        var command = new Command("run", "a mixed workload for warmup + duration, then stops by itself")
+        {
+            url, manifest, duration, warmup, concurrency, rate, distribution, zipfS, mix, timeout, output, chart, ackLog, errorLog,
+        };
+        command.SetAction((p, _) =>
+        {
+            var perSecond = p.GetValue(rate);
+            return RunAsync(
+                new RunOptions(p.GetValue(url)!, p.GetValue(duration), p.GetValue(warmup), p.GetValue(concurrency) ?? (perSecond is null ? 64 : 256), perSecond, p.GetValue(timeout)),
+                ParseDistribution(p.GetValue(distribution)!), p.GetValue(zipfS), OperationMix.Parse(p.GetValue(mix)!), p.GetValue(manifest)!,
+                p.GetValue(output)!, p.GetValue(chart), p.GetValue(ackLog), p.GetValue(errorLog));
+        });
+        return command;
+    }
+
+    private static Command ServeBaseline()
+    {
+        var urls = CliOptions.Text("--urls", "where to listen, e.g. http://127.0.0.1:5098", required: true);
+        var command = new Command(
+            "serve-baseline",
+            "the bare-Kestrel ceiling: GET /v1/devices/{imei}/coverage answered with a coverage-sized JSON and no grain call; runs until stopped")
+        {
+            urls,
+        };
+        command.SetAction((p, _) => ServeBaselineAsync(p.GetValue(urls)!));
+        return command;
+    }
+
+    private static Command Exchanges()
+    {
+        var url = CliOptions.Url("--url", "the service");
+        var manifest = Manifest();
+        var concurrency = CliOptions.Whole("--concurrency", "lines in an exchange at once", 4, 1, 256);
+        var interval = CliOptions.Time("--interval", "pause of each worker between lifecycles", TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromHours(1));
+        var stock = CliOptions.Whole("--stock", "exchange stock set on each android model at start", 1_000, 0, 1_000_000_000);
+        var serialBase = CliOptions.Whole("--serial-base", "replacement IMEIs use serials from N on", 500_000, 0, 900_000);
+        var duration = CliOptions.Time("--duration", "at most this long", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        var lifecycleLog = CliOptions.Text("--log", "append each completed lifecycle as NDJSON");
+        var errorLog = CliOptions.Text("--error-log", "append each failed attempt as NDJSON (as for run)");
+        var output = CliOptions.Text("--out", "summary as JSON (initial stock, deliveries per TAC …)", "exchanges.json");
+        var command = new Command(
+            "exchanges",
+            "complete exchange lifecycles (claim, device receipt, inspection: exchange, shipment, delivery) on the android lines of a manifest, "
+            + "each step with an Idempotency-Key and retried on 5xx/transport errors; until --duration or Ctrl-C/SIGTERM, then finishes the "
+            + "lifecycles under way. Exit 1 if one was abandoned.")
+        {
+            url, manifest, concurrency, interval, stock, serialBase, duration, lifecycleLog, errorLog, output,
+        };
+        command.SetAction((p, _) => ExchangesAsync(
+            p.GetValue(url)!,
+            new ExchangeOptions(p.GetValue(concurrency), p.GetValue(interval), p.GetValue(stock), p.GetValue(serialBase), TimeSpan.FromMinutes(2), p.GetValue(duration)),
+            p.GetValue(manifest)!, p.GetValue(lifecycleLog), p.GetValue(errorLog), p.GetValue(output)!));
+        return command;
+    }
+
+    private static Command Probe()
+    {
+        var url = CliOptions.Url("--url", "the service");
+        var manifest = Manifest();
+        var interval = CliOptions.Time("--interval", "time between rounds", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        var lookups = CliOptions.Whole("--lookups", "coverage lookups per round", 4, 0, 64);
+        var duration = CliOptions.Time("--duration", "at most this long", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
+        var timeout = CliOptions.Time("--timeout", "request timeout", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
+        var log = CliOptions.Text("--log", "the rounds", required: true);
+        var command = new Command(
+            "probe",
+            "every --interval: /health/ready and --lookups coverage lookups, logged as one NDJSON round {sentAt, at, ok, ms, failure}; "
+            + "until Ctrl-C/SIGTERM or --duration")
+        {
+            url, manifest, interval, lookups, duration, timeout, log,
+        };
+        command.SetAction((p, _) => ProbeAsync(
+            p.GetValue(url)!, p.GetValue(manifest)!, p.GetValue(interval), p.GetValue(lookups), p.GetValue(duration), p.GetValue(timeout), p.GetValue(log)!));
+        return command;
+    }
+
+    private static Command Check()
+    {
+        var connection = CliOptions.Text("--connection", "Npgsql connection string of the cluster's store", required: true);
+        var serviceId = CliOptions.Text("--service-id", "the cluster's ServiceId", required: true);
+        var url = CliOptions.Url("--url", "the front door, for the API's view of the stock", required: false);
+        var results = CliOptions.Text("--results", "run results (--out of run), FILE[,FILE]");
+        var ackLog = CliOptions.Text("--ack-log", "acknowledged claim filings (--ack-log of run), FILE[,…]");
+        var errorLog = CliOptions.Text("--error-log", "unexpected answers (--error-log of run and exchanges), FILE[,…]");
+        var exchangeSummary = CliOptions.Text("--exchange-summary", "the summary of exchanges (--out)");
+        var exchangeLog = CliOptions.Text("--exchange-log", "the lifecycles of exchanges (--log)");
+        var probeLog = CliOptions.Text("--probe-log", "the rounds of probe (--log)");
+        var kills = CliOptions.Text("--kills", "NDJSON {silo, killedAt, restartedAt, joinedAt}");
+        var responseTimeout = CliOptions.Time(
+            "--response-timeout", "the front door's grain-call timeout (Warranty:ClusterClient:ResponseTimeout)", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        var recoveryLimit = CliOptions.Time("--recovery-limit", "longest allowed recovery after a kill", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        var output = CliOptions.Text("--out", "the figures as JSON");
+        var command = new Command("check", "the crash test's invariants from PostgreSQL, the API and the logs above; prints the figures, exit 1 if one fails")
+        {
+            connection, serviceId, url, results, ackLog, errorLog, exchangeSummary, exchangeLog, probeLog, kills, responseTimeout, recoveryLimit, output,
+        };
+        command.SetAction((p, _) => CheckAsync(
+            new CheckInputs(
+                p.GetValue(connection)!,
+                p.GetValue(serviceId)!,
+                List(p.GetValue(results)),
+                List(p.GetValue(ackLog)),
+                List(p.GetValue(errorLog)),
+                p.GetValue(exchangeSummary),
+                p.GetValue(exchangeLog),
+                p.GetValue(probeLog),
+                p.GetValue(kills),
+                p.GetValue(responseTimeout),
+                p.GetValue(recoveryLimit)),
+            p.GetValue(url),
+            p.GetValue(output)));
+        return command;
+
+        static IReadOnlyList<string> List(string? value) =>
+            value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    private static Distribution ParseDistribution(string value) => value.ToLowerInvariant() switch
+    {
+        "uniform" => Distribution.Uniform,
+        "zipf" => Distribution.Zipf,
+        "once" => Distribution.Once,
+        var other => throw new UsageException($"--distribution must be uniform, zipf or once, not '{other}'."),
+    };
+
+    private static async Task<int> SeedAsync(SeedOptions options)
+    {
+        if (!SubscriberKeys.IsValidPrefix(options.Prefix))
+        {
+            throw new UsageException($"--prefix must be 1–{SubscriberKeys.MaxPrefixLength} of A-Z a-z 0-9 -, not '{options.Prefix}'.");
         }
 
-        var prefix = a.String("prefix", "LT");
-        if (!SubscriberKeys.IsValidPrefix(prefix))
+        if (options.Subscribers > SeedManifest.Capacity(options.Models))
         {
-            throw new UsageException($"--prefix must be 1–{SubscriberKeys.MaxPrefixLength} of A-Z a-z 0-9 -, not '{prefix}'.");
+            throw new UsageException($"--models {options.Models} holds at most {SeedManifest.Capacity(options.Models):N0} subscribers (a million IMEIs per model).");
         }
 
-        var models = a.Int("models", 4, 1, 100);
-        if (subscribers > SeedManifest.Capacity(models))
-        {
-            throw new UsageException($"--models {models} holds at most {SeedManifest.Capacity(models):N0} subscribers (a million IMEIs per model).");
-        }
-
-        var options = new SeedOptions(url, subscribers, a.Int("concurrency", 32, 1, 4096), prefix, models, a.String("manifest", SeedManifest.DefaultPath));
         using var stop = CancelOnSignals();
-        using var http = LoadHttp.Create(url, options.Concurrency, TimeSpan.FromSeconds(60));
-        if (!await ReadyAsync(http, stop.Token))
+        using var seeder = new Seeder(options, Console.Error);
+        if (!await ReadyAsync(seeder.Http, stop.Token))
         {
             return Failed;
         }
 
         try
         {
-            var (summary, _) = await new Seeder(http, options, Console.Error).RunAsync(stop.Token);
+            var (summary, _) = await seeder.RunAsync(stop.Token);
             foreach (var (failure, count) in summary.Failures)
             {
                 Console.Error.WriteLine($"failed ×{count}: {failure}");
@@ -184,48 +271,17 @@ public static class Commands
         }
     }
 
-    private static async Task<int> RunAsync(string[] args)
+    private static async Task<int> RunAsync(
+        RunOptions options, Distribution distribution, double zipfS, OperationMix mix, string manifestPath, string outPath, string? chartPath, string? ackLog, string? errorLog)
     {
-        var a = Arguments.Parse(args,
-            ["url", "manifest", "duration", "warmup", "concurrency", "rate", "distribution", "zipf-s", "mix", "timeout", "out", "chart", "ack-log", "error-log"], []);
-        if (a.Help)
+        var (url, duration, warmup, concurrency, rate) = (options.Url, options.Duration, options.Warmup, options.Concurrency, options.Rate);
+        var timeout = options.RequestTimeout!.Value;
+        if (await ReadManifestAsync(manifestPath) is not { } manifest)
         {
-            Console.WriteLine(Usage);
-            return Ok;
-        }
-
-        var url = Target.Parse(a.Required("url"));
-        double? rate = a.Has("rate") ? a.Double("rate", 0, 0.001, 10_000_000) : null;
-        var concurrency = a.Int("concurrency", rate is null ? 64 : 256, 1, 100_000);
-        var duration = a.Duration("duration", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24));
-        var warmup = a.Duration("warmup", TimeSpan.FromSeconds(5), TimeSpan.Zero, TimeSpan.FromHours(1));
-        var timeout = a.Duration("timeout", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
-        var distribution = a.String("distribution", "uniform").ToLowerInvariant() switch
-        {
-            "uniform" => Distribution.Uniform,
-            "zipf" => Distribution.Zipf,
-            "once" => Distribution.Once,
-            var other => throw new UsageException($"--distribution must be uniform, zipf or once, not '{other}'."),
-        };
-        var zipfS = a.Double("zipf-s", ZipfSampler.DefaultExponent, 0.01, 10);
-        var mix = OperationMix.Parse(a.String("mix", OperationMix.Default));
-        var manifestPath = a.String("manifest", SeedManifest.DefaultPath);
-        var outPath = a.String("out", "loadtest-results.json");
-        var chartPath = a.String("chart");
-
-        SeedManifest manifest;
-        try
-        {
-            manifest = await SeedManifest.ReadAsync(manifestPath);
-        }
-        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or System.Text.Json.JsonException)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
             return Failed;
         }
 
         var workload = Workload.Create(manifest, mix, distribution, zipfS);
-        var options = new RunOptions(url, duration, warmup, concurrency, rate, timeout);
         using var stop = CancelOnSignals();
         using var http = LoadHttp.Create(url, concurrency, timeout);
         if (!await ReadyAsync(http, stop.Token))
@@ -238,8 +294,8 @@ public static class Commands
             $"run: {(rate is { } r ? $"open loop at {r:N0} req/s, {concurrency} workers" : $"closed loop, concurrency {concurrency}")}, "
             + $"{warmup.TotalSeconds:0.#} s warmup + {duration.TotalSeconds:0.#} s; {workload.Describe()}"));
 
-        using var acks = NdjsonLog.Open(a.String("ack-log"));
-        using var errors = NdjsonLog.Open(a.String("error-log"));
+        using var acks = NdjsonLog.Open(ackLog);
+        using var errors = NdjsonLog.Open(errorLog);
         var runner = new LoadRunner(http, workload, options, acks, errors);
         RunResult result;
         var total = warmup + duration;
@@ -262,16 +318,9 @@ public static class Commands
         return result.Interrupted ? Interrupted : Ok;
     }
 
-    private static async Task<int> ServeBaselineAsync(string[] args)
+    private static async Task<int> ServeBaselineAsync(string listen)
     {
-        var a = Arguments.Parse(args, ["urls"], []);
-        if (a.Help)
-        {
-            Console.WriteLine(Usage);
-            return Ok;
-        }
-
-        var urls = a.Required("urls").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var urls = listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var url in urls)
         {
             Target.Parse(url);
@@ -283,38 +332,22 @@ public static class Commands
         return Ok;
     }
 
-    private static async Task<int> ExchangesAsync(string[] args)
+    private static async Task<int> ExchangesAsync(Uri url, ExchangeOptions options, string manifestPath, string? lifecycleLog, string? errorLog, string outPath)
     {
-        var a = Arguments.Parse(args, ["url", "manifest", "concurrency", "interval", "stock", "serial-base", "duration", "log", "error-log", "out"], []);
-        if (a.Help)
-        {
-            Console.WriteLine(Usage);
-            return Ok;
-        }
-
-        var url = Target.Parse(a.Required("url"));
-        var options = new ExchangeOptions(
-            a.Int("concurrency", 4, 1, 256),
-            a.Duration("interval", TimeSpan.FromSeconds(1), TimeSpan.Zero, TimeSpan.FromHours(1)),
-            a.Int("stock", 1_000, 0, 1_000_000_000),
-            a.Int("serial-base", 500_000, 0, 900_000),
-            TimeSpan.FromMinutes(2),
-            a.Duration("duration", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)));
-        if (await ReadManifestAsync(a) is not { } manifest)
+        if (await ReadManifestAsync(manifestPath) is not { } manifest)
         {
             return Failed;
         }
 
         using var stop = CancelOnSignals();
-        using var http = LoadHttp.Create(url, options.Concurrency * 2, TimeSpan.FromSeconds(30));
-        if (!await ReadyAsync(http, stop.Token))
+        using var lifecycles = NdjsonLog.Open(lifecycleLog);
+        using var errors = NdjsonLog.Open(errorLog);
+        using var driver = new ExchangeDriver(url, manifest, options, lifecycles, errors, Console.Error);
+        if (!await ReadyAsync(driver.Http, stop.Token))
         {
             return Failed;
         }
 
-        using var lifecycles = NdjsonLog.Open(a.String("log"));
-        using var errors = NdjsonLog.Open(a.String("error-log"));
-        var driver = new ExchangeDriver(http, manifest, options, lifecycles, errors, Console.Error);
         ExchangeSummary summary;
         try
         {
@@ -326,7 +359,6 @@ public static class Commands
             return Failed;
         }
 
-        var outPath = a.String("out", "exchanges.json");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
         await File.WriteAllTextAsync(outPath, System.Text.Json.JsonSerializer.Serialize(summary, ResultsWriter.Json));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -341,22 +373,9 @@ public static class Commands
         return summary.Abandoned == 0 ? Ok : Failed;
     }
 
-    private static async Task<int> ProbeAsync(string[] args)
+    private static async Task<int> ProbeAsync(Uri url, string manifestPath, TimeSpan interval, int lookups, TimeSpan duration, TimeSpan timeout, string logPath)
     {
-        var a = Arguments.Parse(args, ["url", "manifest", "interval", "lookups", "duration", "timeout", "log"], []);
-        if (a.Help)
-        {
-            Console.WriteLine(Usage);
-            return Ok;
-        }
-
-        var url = Target.Parse(a.Required("url"));
-        var interval = a.Duration("interval", TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
-        var lookups = a.Int("lookups", 4, 0, 64);
-        var duration = a.Duration("duration", TimeSpan.FromHours(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(24));
-        var timeout = a.Duration("timeout", TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
-        var logPath = a.Required("log");
-        if (await ReadManifestAsync(a) is not { } manifest)
+        if (await ReadManifestAsync(manifestPath) is not { } manifest)
         {
             return Failed;
         }
@@ -374,36 +393,12 @@ public static class Commands
         return Ok;
     }
 
-    private static async Task<int> CheckAsync(string[] args)
+    private static async Task<int> CheckAsync(CheckInputs inputs, Uri? url, string? outPath)
     {
-        var a = Arguments.Parse(args,
-            ["connection", "service-id", "url", "results", "ack-log", "error-log", "exchange-summary", "exchange-log", "probe-log", "kills",
-             "response-timeout", "recovery-limit", "out"], []);
-        if (a.Help)
-        {
-            Console.WriteLine(Usage);
-            return Ok;
-        }
-
-        static IReadOnlyList<string> List(string? value) =>
-            value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
-        var inputs = new CheckInputs(
-            a.Required("connection"),
-            a.Required("service-id"),
-            List(a.String("results")),
-            List(a.String("ack-log")),
-            List(a.String("error-log")),
-            a.String("exchange-summary"),
-            a.String("exchange-log"),
-            a.String("probe-log"),
-            a.String("kills"),
-            a.Duration("response-timeout", TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
-            a.Duration("recovery-limit", TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)));
-        using var http = a.String("url") is { } url ? LoadHttp.Create(Target.Parse(url), 4, TimeSpan.FromSeconds(30)) : null;
+        using var http = url is not null ? LoadHttp.Create(url, 4, TimeSpan.FromSeconds(30)) : null;
         var result = await new CrashCheck(inputs, http).RunAsync(CancellationToken.None);
         Console.Write(CrashCheck.Describe(result));
-        if (a.String("out") is { } outPath)
+        if (outPath is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outPath))!);
             await File.WriteAllTextAsync(outPath, System.Text.Json.JsonSerializer.Serialize(result, ResultsWriter.Json));
@@ -412,11 +407,11 @@ public static class Commands
         return result.Passed ? Ok : Failed;
     }
 
-    private static async Task<SeedManifest?> ReadManifestAsync(Arguments a)
+    private static async Task<SeedManifest?> ReadManifestAsync(string path)
     {
         try
         {
-            return await SeedManifest.ReadAsync(a.String("manifest", SeedManifest.DefaultPath));
+            return await SeedManifest.ReadAsync(path);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or System.Text.Json.JsonException)
         {
@@ -469,7 +464,8 @@ public static class Commands
     {
         try
         {
-            using var response = await http.GetAsync("health/ready", cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "health/ready").NotRetried();
+            using var response = await http.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 return true;
@@ -477,7 +473,7 @@ public static class Commands
 
             Console.Error.WriteLine($"error: {http.BaseAddress}health/ready answered {(int)response.StatusCode}: the service is not ready.");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException)
         {
             Console.Error.WriteLine($"error: cannot reach {http.BaseAddress}: {e.Message}");
         }

@@ -4,16 +4,18 @@ namespace Warranty.LoadTest.Http;
 
 /// <summary>
 /// The one <see cref="HttpClient"/> a command uses: a pooled handler sized for its concurrency, sending
-/// <c>Authorization: Bearer $WARRANTY_TOKEN</c> with every request when that variable is set.
+/// <c>Authorization: Bearer $WARRANTY_TOKEN</c> with every request when that variable is set; with a
+/// <see cref="RetryPolicy"/>, behind the resilience handler of <see cref="Retries"/>.
 /// </summary>
 public static class LoadHttp
 {
     /// <summary>A bearer token for the service (e.g. from <c>Warranty.Api dev-token admin</c>); seeding needs an admin's.</summary>
     public const string TokenVariable = "WARRANTY_TOKEN";
 
-    public static HttpClient Create(Uri baseAddress, int connections, TimeSpan requestTimeout)
+    /// <param name="requestTimeout">How long a request may take; with <paramref name="retries"/>, its own <see cref="RetryPolicy.AttemptTimeout"/> bounds each attempt instead.</param>
+    public static HttpClient Create(Uri baseAddress, int connections, TimeSpan requestTimeout, RetryPolicy? retries = null)
     {
-        var handler = new SocketsHttpHandler
+        var transport = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = Math.Max(1, connections),
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
@@ -24,10 +26,11 @@ public static class LoadHttp
             UseProxy = false,
             AllowAutoRedirect = false,
         };
+        HttpMessageHandler handler = retries is null ? transport : Retries.Handler(retries, transport);
         var client = new HttpClient(handler, disposeHandler: true)
         {
             BaseAddress = baseAddress,
-            Timeout = requestTimeout,
+            Timeout = retries is null ? requestTimeout : Timeout.InfiniteTimeSpan,
             DefaultRequestVersion = HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };

@@ -6,6 +6,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Warranty.LoadTest.Http;
 using Warranty.LoadTest.Reporting;
 
 namespace Warranty.LoadTest.Seeding;
@@ -50,20 +51,48 @@ public sealed record SeedSummary(
 /// REG-2 window. Models are released 6 months before the start (REG-6f: at most 24 months). Usage is observed
 /// now − 1 day, so claims pass COV-5.
 /// </remarks>
-public sealed class Seeder(HttpClient http, SeedOptions options, TextWriter log)
+public sealed class Seeder : IDisposable
 {
     public const int StartDaysAgo = 40;
-    private const int MaxAttempts = 3;
     private const int MaxSamples = 8;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _samples = new();
+    private readonly SeedOptions _options;
+    private readonly TextWriter _log;
+    private readonly HttpClient _http;
     private long _requests;
     private int _created;
     private int _existing;
     private int _failed;
+
+    /// <param name="options">What to seed, and where: the client is this seeder's own (<see cref="Http"/>).</param>
+    public Seeder(SeedOptions options, TextWriter log)
+    {
+        _options = options;
+        _log = log;
+        _http = LoadHttp.Create(options.Url, options.Concurrency, AttemptTimeout, new RetryPolicy(
+            MaxAttempts: 3,
+            Delay: TimeSpan.FromMilliseconds(200),
+            MaxDelay: TimeSpan.FromMilliseconds(400),
+            AttemptTimeout: AttemptTimeout,
+            OnAttempt: _ =>
+            {
+                Interlocked.Increment(ref _requests);
+                return ValueTask.CompletedTask;
+            }));
+    }
+
+    /// <summary>
+    /// The seeder's client. Every request is tried up to 3 times, 200 ms and then 400 ms apart, each attempt for at most
+    /// <see cref="AttemptTimeout"/>, when it fails in transport or is answered 5xx (<see cref="Retries"/>); a retried
+    /// POST that had landed answers 409, which counts as "existing".
+    /// </summary>
+    public HttpClient Http => _http;
+
+    public static TimeSpan AttemptTimeout { get; } = TimeSpan.FromSeconds(60);
 
     private enum Outcome
     {
@@ -82,32 +111,32 @@ public sealed class Seeder(HttpClient http, SeedOptions options, TextWriter log)
 
     public async Task<(SeedSummary Summary, SeedManifest Manifest)> RunAsync(CancellationToken cancellationToken)
     {
-        if (!SubscriberKeys.IsValidPrefix(options.Prefix))
+        if (!SubscriberKeys.IsValidPrefix(_options.Prefix))
         {
-            throw new ArgumentException($"The prefix must be 1–{SubscriberKeys.MaxPrefixLength} of A-Z a-z 0-9 -.", nameof(options));
+            throw new ArgumentException($"The prefix must be 1–{SubscriberKeys.MaxPrefixLength} of A-Z a-z 0-9 -.", "options");
         }
 
         var now = DateTimeOffset.UtcNow;
         var start = ServiceStartDate(now);
-        var tacs = SubscriberKeys.Tacs(options.Prefix, options.Models);
-        if (options.Subscribers > SeedManifest.Capacity(tacs.Count))
+        var tacs = SubscriberKeys.Tacs(_options.Prefix, _options.Models);
+        if (_options.Subscribers > SeedManifest.Capacity(tacs.Count))
         {
-            throw new ArgumentException($"{options.Models} models hold at most {SeedManifest.Capacity(tacs.Count):N0} subscribers.", nameof(options));
+            throw new ArgumentException($"{_options.Models} models hold at most {SeedManifest.Capacity(tacs.Count):N0} subscribers.", "options");
         }
 
         var clock = Stopwatch.StartNew();
         await SeedModelsAsync(tacs, start.AddMonths(-6), cancellationToken);
 
-        var manifest = new SeedManifest(options.Prefix, options.Subscribers, tacs, start, SeedManifest.LineIdPattern, SeedManifest.ImeiPattern,
-            options.Url.ToString(), now);
+        var manifest = new SeedManifest(_options.Prefix, _options.Subscribers, tacs, start, SeedManifest.LineIdPattern, SeedManifest.ImeiPattern,
+            _options.Url.ToString(), now);
 
-        var progress = options.Progress
-            ? new ProgressBar("seed", options.Subscribers, () => Volatile.Read(ref _created) + Volatile.Read(ref _existing) + Volatile.Read(ref _failed))
+        var progress = _options.Progress
+            ? new ProgressBar("seed", _options.Subscribers, () => Volatile.Read(ref _created) + Volatile.Read(ref _existing) + Volatile.Read(ref _failed))
             : null;
         try
         {
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(Enumerable.Range(0, options.Subscribers), parallel, async (i, ct) =>
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(Enumerable.Range(0, _options.Subscribers), parallel, async (i, ct) =>
             {
                 var outcome = await SeedOneAsync(manifest, i, start, ct);
                 _ = outcome switch
@@ -126,9 +155,9 @@ public sealed class Seeder(HttpClient http, SeedOptions options, TextWriter log)
             }
         }
 
-        var summary = new SeedSummary(options.Subscribers, _created, _existing, _failed, Interlocked.Read(ref _requests), clock.Elapsed,
+        var summary = new SeedSummary(_options.Subscribers, _created, _existing, _failed, Interlocked.Read(ref _requests), clock.Elapsed,
             new SortedDictionary<string, int>(_failures, StringComparer.Ordinal), _samples.ToArray());
-        await manifest.WriteAsync(options.ManifestPath, CancellationToken.None);
+        await manifest.WriteAsync(_options.ManifestPath, CancellationToken.None);
         return (summary, manifest);
     }
 
@@ -151,11 +180,11 @@ public sealed class Seeder(HttpClient http, SeedOptions options, TextWriter log)
             };
             var put = await SendAsync(HttpMethod.Put, $"v1/catalog/models/{tac}", model, cancellationToken);
             Require(put, HttpStatusCode.OK, $"catalogue model {tac}");
-            var stock = await SendAsync(HttpMethod.Put, $"v1/exchange-stock/{tac}", new { quantity = Math.Max(1_000, options.Subscribers) }, cancellationToken);
+            var stock = await SendAsync(HttpMethod.Put, $"v1/exchange-stock/{tac}", new { quantity = Math.Max(1_000, _options.Subscribers) }, cancellationToken);
             Require(stock, HttpStatusCode.OK, $"exchange stock {tac}");
         }
 
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"catalogue: {tacs.Count} exchange-designated models ({string.Join(", ", tacs)}), released {releaseDate:yyyy-MM-dd}"));
+        _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"catalogue: {tacs.Count} exchange-designated models ({string.Join(", ", tacs)}), released {releaseDate:yyyy-MM-dd}"));
     }
 
     private async Task<Outcome> SeedOneAsync(SeedManifest manifest, int i, DateOnly start, CancellationToken cancellationToken)
@@ -249,47 +278,32 @@ public sealed class Seeder(HttpClient http, SeedOptions options, TextWriter log)
         public string? Code => Body is JsonObject o && o["code"] is JsonValue v && v.TryGetValue<string>(out var code) ? code : null;
     }
 
-    /// <summary>Sends one request, retrying transport errors and 5xx (a retried POST that had landed answers 409, which is "existing").</summary>
+    /// <summary>Sends one request through the retrying client: its last answer, or status 0 when its last attempt failed in transport.</summary>
     private async Task<Reply> SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
-        var payload = body is null ? null : JsonSerializer.Serialize(body, Json);
-        Reply reply = default;
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        try
         {
-            Interlocked.Increment(ref _requests);
-            try
+            using var request = new HttpRequestMessage(method, path);
+            if (body is not null)
             {
-                using var request = new HttpRequestMessage(method, path);
-                if (payload is not null)
-                {
-                    request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
-                }
-
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
-                JsonNode? node = null;
-                if (text.Length > 0 && (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) ?? false))
-                {
-                    node = JsonNode.Parse(text);
-                }
-
-                reply = new Reply(response.StatusCode, node, node?["detail"]?.ToString() ?? (text.Length > 200 ? text[..200] : text));
-                if ((int)response.StatusCode < 500)
-                {
-                    return reply;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                reply = new Reply(0, null, e.Message);
+                request.Content = new StringContent(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
             }
 
-            if (attempt < MaxAttempts)
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            JsonNode? node = null;
+            if (text.Length > 0 && (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) ?? false))
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
+                node = JsonNode.Parse(text);
             }
+
+            return new Reply(response.StatusCode, node, node?["detail"]?.ToString() ?? (text.Length > 200 ? text[..200] : text));
         }
-
-        return reply;
+        catch (Exception e) when (Retries.IsTransport(e, cancellationToken))
+        {
+            return new Reply(0, null, e.Message);
+        }
     }
+
+    public void Dispose() => _http.Dispose();
 }
