@@ -152,7 +152,8 @@ public sealed class DeviceGrain(
     private bool VisibleTo(string? lineId) => lineId is null || (Device.Exists && CurrentStatus == DeviceStatus.Covered && Device.LineId == lineId);
 
     /// <summary>The status as of today: a covered device whose option ended (COV-7) is released after its last day.</summary>
-    private DeviceStatus CurrentStatus => DeviceTransitions.StatusOn(Device, JapanTime.Today(time));
+    private DeviceStatus CurrentStatus =>
+        Device.CoveredUntil is null ? Device.Status : DeviceTransitions.StatusOn(Device, JapanTime.Today(time));
 
     public async Task<Result<DeviceView?>> CheckAttachableAsync(string lineId, DateTimeOffset at) =>
         await HeldElsewhereAsync(lineId, at) is { } refusal ? refusal : Result<DeviceView?>.Ok(View());
