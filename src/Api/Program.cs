@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Options;
 using Warranty.Api.Features;
 using Warranty.Api.Hosting;
 using Warranty.Api.Http;
 using Warranty.Api.Http.Auth;
 using Warranty.Api.Import;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 if (DevTokenCommand.IsInvoked(args))
 {
@@ -43,19 +45,35 @@ else
     {
         return Refuse(failure.Message);
     }
+    catch (Exception ex) when (Settings.FailureOf(ex) is { } problem)
+    {
+        return Refuse(problem);
+    }
 }
 
-builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Bytes);
-builder.AddWarrantyAuth();
-builder.AddWarrantyOrleans();
-builder.Services.AddWarrantyHttp();
-builder.Services.AddWarrantyRateLimits();
-builder.Services.AddWarrantyHealth();
-builder.Services.AddSettings<ImportOptions>();
-builder.Services.AddHostedService<StartupBanner>();
-builder.AddWarrantyTelemetry();
+WebApplication app;
+try
+{
+    builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimit.Bytes);
+    builder.AddWarrantyAuth();
+    builder.AddWarrantyOrleans();
+    builder.Services.AddWarrantyHttp();
+    builder.Services.AddWarrantyRateLimits();
+    builder.Services.AddWarrantyHealth();
+    builder.Services.AddSettings<ImportOptions>();
+    builder.Services.AddHostedService<StartupBanner>();
+    builder.AddWarrantyTelemetry();
 
-var app = builder.Build();
+    app = builder.Build();
+
+    // Every settings class is checked now, before anything starts: a bad value is one line, not a failed host's log.
+    app.Services.GetService<IStartupValidator>()?.Validate();
+}
+catch (Exception ex) when (Settings.FailureOf(ex) is { } problem)
+{
+    return Refuse(problem);
+}
+
 if (export is null && HttpAddressGuard.ServesHttp(app.Services))
 {
     try

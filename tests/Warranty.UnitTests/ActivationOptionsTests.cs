@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.UnitTests;
 
@@ -38,7 +39,7 @@ public sealed class ActivationOptionsTests
     {
         var silo = new FakeSiloBuilder(("Warranty:Activations:MemoryTargetPercent", "95"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => silo.AddWarrantyActivations());
+        var error = Assert.Throws<SettingsException>(() => silo.AddWarrantyActivations());
         Assert.Equal("Warranty:Activations:MemoryTargetPercent must be above 0 and below MemoryLimitPercent.", error.Message);
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.UnitTests;
 
@@ -55,7 +56,7 @@ public sealed class ClusterSettingsTests
     {
         var silo = new FakeSiloBuilder(($"Warranty:Cluster:{setting}", value));
 
-        var error = Assert.Throws<InvalidOperationException>(() => silo.AddWarrantyCluster());
+        var error = Assert.Throws<SettingsException>(() => silo.AddWarrantyCluster());
         Assert.StartsWith($"Warranty:Cluster:{setting} must be", error.Message);
     }
 

@@ -1,6 +1,6 @@
-using Warranty.Grains.Interfaces;
 using Microsoft.Extensions.Time.Testing;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.UnitTests;
 

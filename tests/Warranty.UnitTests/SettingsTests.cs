@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.UnitTests;
 
@@ -45,7 +46,7 @@ public sealed class SettingsTests
             _ = provider.GetRequiredService<IOptions<AbuseLimitOptions>>().Value;
         });
         Assert.Equal(message, failure.Message);
-        var read = Assert.Throws<InvalidOperationException>(() =>
+        var read = Assert.Throws<SettingsException>(() =>
         {
             Settings.Read<FeeOptions>(configuration);
             Settings.Read<ReceptionOptions>(configuration);
@@ -104,5 +105,20 @@ public sealed class SettingsTests
     public void The_dashboard_is_enabled_by_its_setting()
     {
         Assert.True(Settings.Read<DashboardSettings>(TestConfiguration.Of(("Warranty:Dashboard:Enabled", "true"))).Enabled);
+    }
+
+    [Fact]
+    public void A_settings_failure_is_one_message_whether_read_while_building_or_validated_at_start()
+    {
+        var read = Assert.Throws<SettingsException>(() => Settings.Read<AbuseLimitOptions>(TestConfiguration.Of(("Warranty:Limits:RefusalsPerLine", "0"))));
+        var services = new ServiceCollection().AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(TestConfiguration.Of(("Warranty:Limits:RefusalsPerLine", "0")));
+        services.AddSettings<AbuseLimitOptions>();
+        var validated = Assert.Throws<OptionsValidationException>(() => services.BuildServiceProvider().GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Equal(read.Message, Settings.FailureOf(read));
+        Assert.Equal(read.Message, Settings.FailureOf(validated));
+        Assert.Equal($"{read.Message} {read.Message}", Settings.FailureOf(new AggregateException(read, validated)));
+        Assert.Null(Settings.FailureOf(new InvalidOperationException("not a setting")));
+        Assert.Null(Settings.FailureOf(new AggregateException(read, new IOException("disk"))));
     }
 }

@@ -1,5 +1,5 @@
-using Warranty.Grains.Interfaces;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.UnitTests;
 

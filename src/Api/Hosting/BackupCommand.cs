@@ -1,4 +1,5 @@
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Api.Hosting;

@@ -1,6 +1,7 @@
 using Orleans.Configuration;
-using Warranty.Grains.Storage;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
+using Warranty.Grains.Storage;
 
 namespace Warranty.Api.Hosting;
 
@@ -49,7 +50,7 @@ public static class OrleansHosting
                 });
                 break;
             default:
-                throw new InvalidOperationException($"{ModeKey} must be 'silo' or 'client', not '{mode}'.");
+                throw new SettingsException($"{ModeKey} must be 'silo' or 'client', not '{mode}'.");
         }
 
         return builder;

@@ -1,9 +1,9 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Microsoft.Extensions.Options;
 using Warranty.Api.Http.Auth;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Interfaces;

@@ -1,4 +1,3 @@
-using Warranty.Grains.Interfaces;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
@@ -7,6 +6,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 using Warranty.Api.Http.Auth;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http;
 

@@ -1,7 +1,7 @@
-using Warranty.Grains.Interfaces;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.Metadata;
-using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Import;
 

@@ -1,4 +1,5 @@
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Domain;
 

@@ -1,3 +1,5 @@
+using Warranty.Grains.Interfaces;
+
 namespace Warranty.Grains.Hosting;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Hosting;
 

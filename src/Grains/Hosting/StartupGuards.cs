@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Warranty.Grains.Interfaces;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Grains.Hosting;

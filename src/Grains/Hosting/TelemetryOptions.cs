@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Hosting;
 

@@ -1,4 +1,3 @@
-using Warranty.Grains.Interfaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -6,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Grains.Hosting;

@@ -53,7 +53,7 @@ internal sealed class LineProtocol(
     /// A step of a cross-grain protocol. If it fails unexpectedly, the activation is dropped so that the next call
     /// starts from what storage holds, exactly as after a crash.
     /// </summary>
-    public async Task StepAsync(Func<Task> step)
+    private async Task StepAsync(Func<Task> step)
     {
         try
         {

@@ -6,6 +6,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Storage;
 
@@ -47,11 +48,7 @@ public static class WarrantyStorageExtensions
         {
             case StorageKind.Postgres:
                 silo.AddAdoNetStorage(PostgresInvariant, options.ConnectionString);
-                silo.Configure<ClusterOptions>(o =>
-                {
-                    o.ClusterId = options.ClusterId;
-                    o.ServiceId = options.ServiceId;
-                });
+                silo.Configure<ClusterOptions>(o => NameCluster(o, options));
                 silo.UseAdoNetClustering(o =>
                 {
                     o.Invariant = PostgresInvariant;
@@ -80,6 +77,13 @@ public static class WarrantyStorageExtensions
         return silo;
     }
 
+    /// <summary>The cluster's and the service's ids, the same for every silo and client of one deployment.</summary>
+    private static void NameCluster(ClusterOptions cluster, WarrantyStorageOptions options)
+    {
+        cluster.ClusterId = options.ClusterId;
+        cluster.ServiceId = options.ServiceId;
+    }
+
     /// <summary>
     /// Clustering for a process that is only an Orleans client (a front door without a silo):
     /// with postgres it finds the gateways in the membership table, otherwise it connects to the
@@ -93,11 +97,7 @@ public static class WarrantyStorageExtensions
 
         if (options.Kind == StorageKind.Postgres)
         {
-            client.Configure<ClusterOptions>(o =>
-            {
-                o.ClusterId = options.ClusterId;
-                o.ServiceId = options.ServiceId;
-            });
+            client.Configure<ClusterOptions>(o => NameCluster(o, options));
             client.UseAdoNetClustering(o =>
             {
                 o.Invariant = PostgresInvariant;

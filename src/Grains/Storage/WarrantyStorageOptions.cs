@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Grains.Storage;
 
@@ -90,12 +91,7 @@ public sealed class WarrantyStorageOptions : ISettings
     /// or <c>~/.local/share/warranty/warranty.db</c> on Linux and <c>%LOCALAPPDATA%\warranty\warranty.db</c> on Windows.
     /// The folder is created at start-up when missing.
     /// </summary>
-    public static string DefaultSqlitePath { get; } = Path.Combine(
-        // DoNotVerify: on a fresh machine ~/.local/share may not exist yet, and the default
-        // (verifying) lookup would then return "" and put the file in the working directory.
-        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify),
-        "warranty",
-        "warranty.db");
+    public static string DefaultSqlitePath { get; } = Path.Combine(DataFolder.Default, "warranty.db");
 
     /// <summary>
     /// An unknown storage kind, a missing or malformed connection string, a SQLite store that names no file, or a port

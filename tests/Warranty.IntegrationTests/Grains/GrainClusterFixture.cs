@@ -1,9 +1,9 @@
-using Warranty.Grains.Interfaces;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
 using Warranty.Grains.Storage;
 using Warranty.IntegrationTests.Storage;
 

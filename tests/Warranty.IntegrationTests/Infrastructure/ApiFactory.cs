@@ -1,10 +1,10 @@
-using Warranty.Grains.Interfaces;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Warranty.Grains.Infrastructure;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.IntegrationTests.Infrastructure;
 

@@ -1,10 +1,10 @@
-using Warranty.Grains.Interfaces;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.IntegrationTests.Infrastructure;
 

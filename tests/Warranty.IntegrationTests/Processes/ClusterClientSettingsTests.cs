@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Warranty.Api.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.IntegrationTests.Processes;
 
@@ -38,7 +39,7 @@ public sealed class ClusterClientSettingsTests
     {
         var client = new FakeClientBuilder(($"Warranty:ClusterClient:{setting}", "00:00:00.100"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => client.AddWarrantyClientSettings());
+        var error = Assert.Throws<SettingsException>(() => client.AddWarrantyClientSettings());
         Assert.Equal($"Warranty:ClusterClient:{setting} must be at least 00:00:01.", error.Message);
     }
 

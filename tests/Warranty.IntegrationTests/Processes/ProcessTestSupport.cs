@@ -1,6 +1,6 @@
-using Warranty.Grains.Interfaces;
 using System.Net;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
 using Warranty.IntegrationTests.Infrastructure;
 
 namespace Warranty.IntegrationTests.Processes;

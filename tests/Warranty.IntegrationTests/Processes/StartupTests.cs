@@ -133,6 +133,26 @@ public sealed class StartupTests
         Assert.Contains("Warranty:LogFormat must be 'text' or 'json'", AssertOneLine(service.Output));
     }
 
+    [Fact]
+    public async Task A_setting_out_of_its_range_is_one_line_naming_it_and_exit_code_1()
+    {
+        await using var service = ServiceProcess.Launch(
+            new Dictionary<string, string> { ["Warranty__Storage"] = "memory", ["Warranty__Activations__CollectionAge"] = "00:00:10" }, TestData.FreePort());
+
+        Assert.Equal(1, await service.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("Warranty:Activations:CollectionAge must be at least 00:01:00.", AssertOneLine(service.Output));
+    }
+
+    [Fact]
+    public async Task A_setting_checked_only_at_start_is_one_line_too()
+    {
+        await using var service = ServiceProcess.Launch(
+            new Dictionary<string, string> { ["Warranty__Storage"] = "memory", ["Warranty__Limits__RefusalsPerLine"] = "0" }, TestData.FreePort());
+
+        Assert.Equal(1, await service.WaitForExitAsync(ExitTimeout));
+        Assert.Contains("Warranty:Limits", AssertOneLine(service.Output));
+    }
+
     /// <summary>Waits for a condition on another process's output (there is nothing to await but the output itself).</summary>
     private static async Task WaitForAsync(Func<bool> condition)
     {

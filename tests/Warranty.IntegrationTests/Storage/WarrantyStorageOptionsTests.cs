@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 using Warranty.Grains.Storage;
 
 namespace Warranty.IntegrationTests.Storage;
@@ -20,7 +21,7 @@ public sealed class WarrantyStorageOptionsTests
     [Fact]
     public void An_unknown_storage_kind_fails_naming_the_setting_and_the_choices()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(Config(("Warranty:Storage", "mongo"))));
+        var error = Assert.Throws<SettingsException>(() => Read(Config(("Warranty:Storage", "mongo"))));
 
         Assert.Contains("Warranty__Storage", error.Message);
         Assert.Contains("'mongo'", error.Message);
@@ -30,7 +31,7 @@ public sealed class WarrantyStorageOptionsTests
     [Fact]
     public void Postgres_without_a_connection_string_fails_naming_the_setting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(Config(("Warranty:Storage", "postgres"))));
+        var error = Assert.Throws<SettingsException>(() => Read(Config(("Warranty:Storage", "postgres"))));
 
         Assert.Contains("ConnectionStrings__Warranty", error.Message);
     }
@@ -86,7 +87,7 @@ public sealed class WarrantyStorageOptionsTests
     [InlineData("Warranty:GatewayPort", "70000")]
     public void A_port_that_is_not_one_fails_naming_the_setting(string key, string value)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(Config(("Warranty:Storage", "memory"), (key, value))));
+        var error = Assert.Throws<SettingsException>(() => Read(Config(("Warranty:Storage", "memory"), (key, value))));
 
         Assert.Equal($"{key} must be a TCP port number (1-65535); got '{value}'.", error.Message);
     }
@@ -105,7 +106,7 @@ public sealed class WarrantyStorageOptionsTests
     [InlineData("Nope=1", "is not a valid SQLite (Microsoft.Data.Sqlite) connection string")]
     public void A_sqlite_connection_string_without_a_file_fails_naming_the_setting(string connectionString, string expected)
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Read(Config(("ConnectionStrings:Warranty", connectionString))));
+        var error = Assert.Throws<SettingsException>(() => Read(Config(("ConnectionStrings:Warranty", connectionString))));
 
         Assert.Contains("ConnectionStrings:Warranty", error.Message);
         Assert.Contains(expected, error.Message);
@@ -119,7 +120,7 @@ public sealed class WarrantyStorageOptionsTests
         using var provider = services.BuildServiceProvider();
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<WarrantyStorageOptions>>().Value);
-        Assert.Equal(Assert.Throws<InvalidOperationException>(() => Read(Config(("Warranty:Storage", "postgres")))).Message, error.Message);
+        Assert.Equal(Assert.Throws<SettingsException>(() => Read(Config(("Warranty:Storage", "postgres")))).Message, error.Message);
     }
 
     [Fact]

@@ -1,12 +1,12 @@
-using Warranty.Grains.Interfaces;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.LoadTest.Baseline;
 

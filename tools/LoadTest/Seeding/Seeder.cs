@@ -1,4 +1,3 @@
-using Warranty.Grains.Interfaces;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -6,6 +5,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Warranty.Grains.Interfaces;
 using Warranty.LoadTest.Http;
 using Warranty.LoadTest.Reporting;
 

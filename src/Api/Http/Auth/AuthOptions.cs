@@ -1,5 +1,4 @@
-using Warranty.Grains.Hosting;
-using Warranty.Grains.Storage;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http.Auth;
 
@@ -34,9 +33,9 @@ public sealed class AuthOptions : ISettings
     /// <summary>How many distinct valid tokens are remembered after their first validation (see <see cref="CachingTokenHandler"/>).</summary>
     public int TokenCacheSize { get; set; } = 100_000;
 
-    /// <summary>In the folder of <see cref="WarrantyStorageOptions.DefaultSqlitePath"/> (e.g. <c>~/.local/share/warranty/</c>).</summary>
+    /// <summary>In the service's <see cref="DataFolder"/> (e.g. <c>~/.local/share/warranty/</c>), beside the default SQLite store.</summary>
     public static string DefaultDevelopmentKeyFile { get; } =
-        Path.Combine(Path.GetDirectoryName(WarrantyStorageOptions.DefaultSqlitePath) ?? "", "warranty-dev-signing-key");
+        Path.Combine(DataFolder.Default, "warranty-dev-signing-key");
 
     public bool HasSigningKey => !string.IsNullOrWhiteSpace(SigningKey);
 

@@ -1,13 +1,13 @@
+using System.Xml.Linq;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http.Auth;
 
@@ -23,7 +23,7 @@ public static class AuthSetup
         // (the co-hosted silo included) has started.
         if (Settings.Message(Settings.Bind<AuthOptions>(builder.Configuration).Problems(builder.Environment)) is { } problem)
         {
-            throw new InvalidOperationException(problem);
+            throw new SettingsException(problem);
         }
 
         var services = builder.Services;

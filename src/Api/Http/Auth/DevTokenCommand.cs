@@ -1,4 +1,4 @@
-using Warranty.Grains.Hosting;
+using Warranty.Grains.Interfaces;
 
 namespace Warranty.Api.Http.Auth;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Warranty.Grains.Hosting;
+namespace Warranty.Grains.Interfaces;
 
 /// <summary>
 /// A settings class: public properties with their defaults, bound from one configuration section (<see cref="Section"/>),
@@ -28,7 +28,8 @@ public interface ISettings
 /// and consumed as <c>IOptions&lt;T&gt;</c>: a broken rule fails the start with its message, before any hosted service (the
 /// silo included) runs. Where a value must be known while a builder runs, before the container exists (which storage
 /// provider and clustering a silo gets, whether the dashboard or tracing is added), <see cref="Read{T}"/> binds the same
-/// section onto the same class and applies the same rules, throwing <see cref="InvalidOperationException"/> with the same message.
+/// section onto the same class and applies the same rules, throwing <see cref="SettingsException"/> with the same message.
+/// Hosts turn either failure into one line and exit code 1 (<see cref="FailureOf"/>).
 /// </summary>
 public static class Settings
 {
@@ -63,12 +64,26 @@ public static class Settings
         return (T.Section.Length == 0 ? configuration : configuration.GetSection(T.Section)).Get<T>() ?? new T();
     }
 
-    /// <summary><see cref="Bind{T}"/>, checked: throws <see cref="InvalidOperationException"/> with the problems' message.</summary>
+    /// <summary><see cref="Bind{T}"/>, checked: throws <see cref="SettingsException"/> with the problems' message.</summary>
     public static T Read<T>(IConfiguration configuration) where T : class, ISettings, new()
     {
         var settings = Bind<T>(configuration);
-        return Message(settings.Problems()) is { } message ? throw new InvalidOperationException(message) : settings;
+        return Message(settings.Problems()) is { } message ? throw new SettingsException(message) : settings;
     }
+
+    /// <summary>
+    /// The message of a settings failure: a <see cref="SettingsException"/> (read while building) or the options'
+    /// validation at start (<see cref="OptionsValidationException"/>, several of them in an <see cref="AggregateException"/>);
+    /// null for any other exception, which is not the operator's to fix by a setting.
+    /// </summary>
+    public static string? FailureOf(Exception exception) => exception switch
+    {
+        SettingsException settings => settings.Message,
+        OptionsValidationException validation => string.Join(" ", validation.Failures),
+        AggregateException { InnerExceptions.Count: > 0 } all when all.InnerExceptions.All(e => FailureOf(e) is not null) =>
+            string.Join(" ", all.InnerExceptions.Select(e => FailureOf(e))),
+        _ => null,
+    };
 
     /// <summary>The problems as one message (null when there are none).</summary>
     public static string? Message(IEnumerable<string> problems) => string.Join(" ", problems) is { Length: > 0 } message ? message : null;
@@ -81,3 +96,6 @@ public static class Settings
             : ValidateOptionsResult.Success;
     }
 }
+
+/// <summary>A setting's value is not usable; the message names the setting and what it holds.</summary>
+public sealed class SettingsException(string message) : InvalidOperationException(message);
