@@ -16,7 +16,7 @@ public sealed record LineState
     public DateOnly? CancelledOn { get; init; }
     public OptionState? Option { get; init; }
 
-    /// <summary>A registration between its steps (see the line grain's protocol); null when none.</summary>
+    /// <summary>A registration between its steps (see <c>Lines/LineProtocol.cs</c>); null when none.</summary>
     public PendingRegistration? PendingRegistration { get; init; }
 
     /// <summary>Changes for device grains, written with the change that caused them and delivered after.</summary>
