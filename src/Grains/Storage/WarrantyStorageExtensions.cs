@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
+using Warranty.Grains.Events;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Interfaces;
 
@@ -26,7 +28,7 @@ public static class WarrantyStorageExtensions
     /// membership (Microsoft.Orleans.Clustering.AdoNet); sqlite and memory use localhost clustering.
     /// Which of them is decided here, from the silo's configuration (<see cref="Settings.Read{T}"/>); the settings are also
     /// registered as <c>IOptions&lt;WarrantyStorageOptions&gt;</c> (<see cref="Settings.AddSettings{T}"/>).
-    /// Throws <see cref="InvalidOperationException"/> for invalid settings (see <see cref="WarrantyStorageOptions"/>).
+    /// Throws <see cref="SettingsException"/> for invalid settings (see <see cref="WarrantyStorageOptions"/>).
     /// </summary>
     public static ISiloBuilder AddWarrantyStorage(this ISiloBuilder silo)
     {
@@ -36,6 +38,9 @@ public static class WarrantyStorageExtensions
         var services = silo.Services;
         services.AddSettings<WarrantyStorageOptions>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallerLifecycle>();
+
+        // The event log the read side is projected from (issue 14), in the same store; its table comes with the schema.
+        services.TryAddSingleton(_ => EventLogs.For(options));
 
         // Grain state as System.Text.Json, for this provider only; DefaultStorageProviderSerializerOptionsConfigurator
         // picks the keyed serializer up for the memory provider, the ADO.NET one is set explicitly below.
