@@ -19,7 +19,8 @@ public static class ImportApi
 
     public static IEndpointRouteBuilder MapImport(this IEndpointRouteBuilder app)
     {
-        var options = ImportOptions.From(app.ServiceProvider.GetRequiredService<IConfiguration>());
+        // Registered with AddSettings and checked at start, before the endpoints are mapped.
+        var options = app.ServiceProvider.GetRequiredService<IOptions<ImportOptions>>().Value;
         var admin = app.MapGroup("/v1/admin").WithTags("Admin").RequireAccess(Policies.Admin);
         admin.MapPost("/imports", (HttpContext http, string? parallelism, [AsParameters] Services services, IOptions<JsonOptions> json, ILoggerFactory logs) =>
                 ImportAsync(http, parallelism, services, json.Value.SerializerOptions, logs, options))

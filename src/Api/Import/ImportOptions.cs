@@ -26,9 +26,6 @@ public sealed class ImportOptions : ISettings
     /// <summary>… and at least this often.</summary>
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The endpoints' settings while they are mapped: <see cref="Settings.Read{T}"/>, checked like the registered options.</summary>
-    public static ImportOptions From(IConfiguration configuration) => Settings.Read<ImportOptions>(configuration);
-
     public IEnumerable<string> Problems()
     {
         if (MaxBodyBytes <= 0 || MaxLineBytes <= 0 || Parallelism < 1 || MaxParallelism < Parallelism

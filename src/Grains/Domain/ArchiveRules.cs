@@ -29,6 +29,10 @@ public static class ArchiveRules
         return line.Claims.Where(c => c.ContractYearStart < previousYearStart && IsFinished(c)).ToList();
     }
 
+    /// <summary>Whether anything of <paramref name="line"/> is due for the archive (claims or history).</summary>
+    public static bool IsDue(LineState line, DateOnly today, DateTimeOffset now) =>
+        ClaimsToArchive(line, today).Count > 0 || HistoryToArchive(line, now) > 0;
+
     /// <summary>How many of the oldest history entries to archive.</summary>
     public static int HistoryToArchive(LineState line, DateTimeOffset now)
     {

@@ -57,7 +57,7 @@ public sealed class LineGrain(
         }
 
         _store.Loaded();
-        if (LineStore.HasInterruptedWork(Line) || LineTransitions.Archive(Line, Today, time.GetUtcNow()) is not null)
+        if (LineStore.HasInterruptedWork(Line) || ArchiveRules.IsDue(Line, Today, time.GetUtcNow()))
         {
             // Not awaited here: finishing may call device grains, which may be waiting on this line (GetLinkAsync)
             // while it activates. A timer turn runs once activation is done.

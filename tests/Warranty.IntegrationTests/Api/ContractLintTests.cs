@@ -40,7 +40,7 @@ public sealed class ContractLintTests(ApiFactory factory, ITestOutputHelper outp
     {
         var executable = Path.Combine(ToolFolder, "node_modules", ".bin", tool);
         Assert.True(File.Exists(executable), $"{executable} is missing: run `npm ci --prefix tools/contract` (./test.sh does).");
-        var start = new ProcessStartInfo(executable) { WorkingDirectory = ToolFolder, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(executable) { WorkingDirectory = ToolFolder };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -49,12 +49,8 @@ public sealed class ContractLintTests(ApiFactory factory, ITestOutputHelper outp
         start.Environment["NO_COLOR"] = "1";
         start.Environment["REDOCLY_TELEMETRY"] = "off";
         start.Environment["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync(start, TimeSpan.FromMinutes(3));
+        return (code, stdout + stderr);
     }
 
     [Fact]

@@ -326,29 +326,13 @@ public sealed partial class PostgresServer : IAsyncLifetime
             foreach (var runDir in Directory.EnumerateDirectories(RunsRoot))
             {
                 var owner = Path.GetFileName(runDir).Split('-')[0];
-                if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !IsRunning(pid))
+                if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !ProcessRunner.IsRunning(pid))
                 {
                     await StopLocalAsync(binDir, runDir);
                 }
             }
         }
 
-        private static bool IsRunning(int pid)
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                return !process.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
-            }
-        }
 
         private static async Task<string> FindBinDirAsync()
         {
@@ -464,16 +448,11 @@ public sealed partial class PostgresServer : IAsyncLifetime
 
             info.Environment["LC_ALL"] = "C";
 
-            using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            var output = await stdout;
-            var errors = await stderr;
-            if (process.ExitCode != 0)
+            var (exitCode, output, errors) = await ProcessRunner.RunAsync(info);
+            if (exitCode != 0)
             {
                 var text = new StringBuilder().Append(output).Append(errors).ToString().Trim();
-                throw new InvalidOperationException($"{Path.GetFileName(fileName)} exited with {process.ExitCode}: {text}");
+                throw new InvalidOperationException($"{Path.GetFileName(fileName)} exited with {exitCode}: {text}");
             }
 
             return output;

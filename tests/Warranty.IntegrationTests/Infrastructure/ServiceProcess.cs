@@ -64,24 +64,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCommandAsync(IReadOnlyDictionary<string, string> settings, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet", [ApiAssembly, .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("dotnet", [ApiAssembly, .. arguments]);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in settings)
         {
             info.Environment[key] = value;
         }
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
+        return await ProcessRunner.RunAsync(info, TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Starts <c>src/Silo</c> alone and waits until it has joined its cluster.</summary>

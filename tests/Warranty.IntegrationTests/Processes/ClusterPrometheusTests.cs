@@ -52,40 +52,18 @@ public sealed partial class ClusterPrometheusTests(ITestOutputHelper log)
             Assert.Equal(0, stopped);
             if (pid != 0)
             {
-                Assert.True(!IsRunning(pid), $"prometheus (pid {pid}) still runs after stop");
+                Assert.True(!ProcessRunner.IsRunning(pid), $"prometheus (pid {pid}) still runs after stop");
             }
-        }
-    }
-
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
         }
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string dir, params string[] arguments)
     {
-        var info = new ProcessStartInfo("bash", [Path.Combine(ServiceProcess.RepositoryRoot, "cluster", "run.sh"), .. arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var info = new ProcessStartInfo("bash", [Path.Combine(ServiceProcess.RepositoryRoot, "cluster", "run.sh"), .. arguments]);
         info.Environment["WARRANTY_CLUSTER_DIR"] = dir;
         info.Environment["WARRANTY_CLUSTER_NO_BUILD"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync(info, TimeSpan.FromMinutes(3));
+        return (code, stdout + stderr);
     }
 
     [GeneratedRegex(@"prometheus:\s+(http://127\.0\.0\.1:[0-9]+)")]
