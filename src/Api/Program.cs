@@ -96,6 +96,7 @@ app.MapLines();
 app.MapDevices();
 app.MapClaims();
 app.MapImport();
+app.MapBilling();
 if (export is not null)
 {
     return await OpenApiExport.WriteAsync(app, export);

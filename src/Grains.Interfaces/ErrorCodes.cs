@@ -55,6 +55,9 @@ public static class ErrorCodes
 
     public const string UnsupportedMediaType = "unsupported_media_type";
 
+    /// <summary>409: the billing run, reports and projections need the read model, which the memory store does not keep.</summary>
+    public const string NoReadModel = "no_read_model";
+
     /// <summary>429 the framework produced by itself; the service's own limits answer <see cref="RateLimited"/> or <see cref="TooManyRefusals"/>.</summary>
     public const string TooManyRequests = "too_many_requests";
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
 namespace Warranty.Grains.Interfaces;
 
 /// <summary>What JSON type a history value has on the wire. Stored values are strings; this says how to read them.</summary>
@@ -171,5 +174,38 @@ public static class HistoryValues
 {
     public static string Of(bool value) => value ? "true" : "false";
 
-    public static string Of(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string Of(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The entry's data with each value its type declares read into its JSON type (what the history endpoint and the
+    /// event log show); values the type does not declare are left out. An entry of a type this build does not know
+    /// (written by a newer one) keeps its values as stored.
+    /// </summary>
+    public static JsonObject Json(HistoryEntry entry)
+    {
+        var data = new JsonObject();
+        if (HistoryTypes.Find(entry.Type) is { } type)
+        {
+            foreach (var field in type.Fields)
+            {
+                data[field.Name] = entry.Data.GetValueOrDefault(field.Name) is { } value ? Value(field.Kind, value) : null;
+            }
+        }
+        else
+        {
+            foreach (var (name, value) in entry.Data)
+            {
+                data[name] = value;
+            }
+        }
+
+        return data;
+    }
+
+    private static JsonNode Value(HistoryValueKind kind, string value) => kind switch
+    {
+        HistoryValueKind.Boolean => JsonValue.Create(value == "true"),
+        HistoryValueKind.Integer => JsonValue.Create(long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture)),
+        _ => JsonValue.Create(value),
+    };
 }

@@ -42,11 +42,22 @@ public static class WarrantyMetrics
     /// <summary>The last known stock of each designated model whose stock grain is active in this process.</summary>
     private static readonly ConcurrentDictionary<string, int> Stock = new(StringComparer.Ordinal);
 
-    static WarrantyMetrics() =>
+    /// <summary>The read model's projection as this process's projector last saw it while it held the lease; null otherwise.</summary>
+    private static ProjectionStatus? _projection;
+
+    static WarrantyMetrics()
+    {
         // Observed through the meter, which keeps the instrument: nothing here needs to hold it.
         Meter.CreateObservableGauge(
             "warranty.exchange.stock", () => Stock.Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("tac", s.Key))),
             "{device}", "Exchange devices in stock, by model (tac), as last seen by this process's stock grains.");
+        Meter.CreateObservableGauge(
+            "warranty.projection.lag", () => _projection is { } p ? [new Measurement<double>(p.LagSeconds)] : Array.Empty<Measurement<double>>(),
+            "s", "Age of the oldest event the read model has not applied, reported by the silo that projects.");
+        Meter.CreateObservableGauge(
+            "warranty.projection.behind", () => _projection is { } p ? [new Measurement<long>(p.EventsBehind)] : Array.Empty<Measurement<long>>(),
+            "{event}", "Events recorded in the log and not applied to the read model yet, reported by the silo that projects.");
+    }
 
     public static void CoverageLookup(bool covered) => CoverageLookups.Add(1, new KeyValuePair<string, object?>("covered", covered));
 
@@ -65,6 +76,9 @@ public static class WarrantyMetrics
     public static void RequestRefused(string reason) => Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void StockLevel(string tac, int quantity) => Stock[tac] = quantity;
+
+    /// <summary>What this process's projector last saw; null once it no longer holds the lease.</summary>
+    public static void Projection(ProjectionStatus? status) => _projection = status;
 
     /// <summary>A refusal counts once for each rule it names.</summary>
     private static void CountByRule(Counter<long> refusals, IEnumerable<string> rules)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Runtime;
+using Warranty.Grains.Interfaces;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Api.Hosting;
@@ -17,14 +18,15 @@ public static class Health
     {
         services.AddHealthChecks()
             .Add(new HealthCheckRegistration("storage", sp => new StorageHealthCheck(sp.GetRequiredService<IOptions<WarrantyStorageOptions>>()), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)))
-            .Add(new HealthCheckRegistration("cluster", sp => new ClusterHealthCheck(sp.GetRequiredService<IGrainFactory>()), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)));
+            .Add(new HealthCheckRegistration("cluster", sp => new ClusterHealthCheck(sp.GetRequiredService<IGrainFactory>()), HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5)))
+            .Add(new HealthCheckRegistration("projection", sp => new ProjectionHealthCheck(sp.GetRequiredService<IReadSide>()), HealthStatus.Degraded, [ReadyTag], TimeSpan.FromSeconds(5)));
         return services;
     }
 
     public static WebApplication MapWarrantyHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("Operations").AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag) }).WithTags("Operations").AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains(ReadyTag), ResponseWriter = WriteDetailAsync }).WithTags("Operations").AllowAnonymous();
         return app;
     }
 
@@ -46,6 +48,49 @@ public static class Health
             command.CommandText = "SELECT 1";
             await command.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy(options.Kind.ToString());
+        }
+    }
+
+    /// <summary>
+    /// The overall status and each check's, with its description and figures:
+    /// <c>{"status":"Healthy","checks":{"storage":{"status":"Healthy","description":"Postgres"},…}}</c>.
+    /// </summary>
+    private static Task WriteDetailAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "application/json; charset=utf-8";
+        var checks = report.Entries.ToDictionary(
+            e => e.Key,
+            e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data.Count > 0 ? e.Value.Data : null });
+        return http.Response.WriteAsJsonAsync(new { status = report.Status.ToString(), checks });
+    }
+
+    /// <summary>
+    /// The read model's projection: its figures in the detail; degraded (still 200) when it is more than
+    /// <see cref="MaxLagSeconds"/> behind, or no silo holds its lease.
+    /// </summary>
+    private sealed class ProjectionHealthCheck(IReadSide reads) : IHealthCheck
+    {
+        private const double MaxLagSeconds = 60;
+
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            if (!reads.Available)
+            {
+                return HealthCheckResult.Healthy("no read model (memory storage)");
+            }
+
+            var s = await reads.StatusAsync(cancellationToken);
+            var data = new Dictionary<string, object>
+            {
+                ["position"] = s.Position,
+                ["logEnd"] = s.LogEnd,
+                ["eventsBehind"] = s.EventsBehind,
+                ["lagSeconds"] = s.LagSeconds,
+            };
+            var detail = $"position {s.Position} of {s.LogEnd}, {s.EventsBehind} events behind, lag {s.LagSeconds:0.0} s";
+            return s.LagSeconds > MaxLagSeconds || (s.EventsBehind > 0 && s.Owner is null)
+                ? HealthCheckResult.Degraded(detail, data: data)
+                : HealthCheckResult.Healthy(detail, data);
         }
     }
 

@@ -1,6 +1,7 @@
 using Orleans.Configuration;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Interfaces;
+using Warranty.Grains.ReadModel;
 using Warranty.Grains.Storage;
 
 namespace Warranty.Api.Hosting;
@@ -38,6 +39,9 @@ public static class OrleansHosting
                 builder.UseOrleansClient(client =>
                 {
                     client.AddWarrantyClustering().AddWarrantyClientSettings();
+
+                    // The read side (billing run, reports) reads the store directly; the silos project it.
+                    client.Services.AddWarrantyReadSide(Settings.Read<WarrantyStorageOptions>(client.Configuration), project: false);
                     if (Settings.Read<DashboardSettings>(client.Configuration).Enabled)
                     {
                         Orleans.Dashboard.ServiceCollectionExtensions.AddDashboard(client);

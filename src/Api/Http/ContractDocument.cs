@@ -27,6 +27,7 @@ public static class ContractDocument
         ("Charges", "What a line is billed for a month: the option's fee (BIL-1..3) and the claims' charges (BIL-4)."),
         ("Catalogue", "The model catalogue (per TAC) and the exchange stock of designated models (CLM-9)."),
         ("Admin", "Bulk import of existing subscribers (NDJSON)."),
+        ("Billing", "The monthly billing run over every line (BIL-1..4) and the read model it reads, projected from the event log (docs/billing.md)."),
         ("Operations", "Liveness and readiness probes."),
     ];
 

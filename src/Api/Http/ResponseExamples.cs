@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Warranty.Api.Features;
 using Warranty.Api.Import;
 using Warranty.Grains.Interfaces;
 
@@ -61,6 +62,8 @@ public static class ResponseExamples
         [typeof(HistoryRecord)] = Entry(HistoryTypes.ClaimExchangeDelivered, At(8, 5, 14), "operator-7",
             new() { ["claimId"] = ClaimId, ["replacementImei"] = Replacement, ["useNumber"] = HistoryValues.Of(1) }),
         [typeof(ImportEvent)] = new ImportEvent(ImportEventType.Progress, Processed: 10000, Imported: 9990, Skipped: 8, Failed: 2, RatePerSecond: 1250.5, ElapsedMs: 8000),
+        [typeof(BillingRunRecord)] = BillingRunRecord.Of(new BillingRecord(new BillingItem(LineId, ExchangeCharges[0]), null)),
+        [typeof(ProjectionStatus)] = new ProjectionStatus(812_345, 812_399, 54, 0.21, "silo-1/4242/5f0c", At(8, 5, 14).AddSeconds(15)),
     };
 
     /// <summary>A whole history, for the history's example: what the story above recorded.</summary>
@@ -117,6 +120,7 @@ public static class ResponseExamples
             404 when path.StartsWith("/v1/catalog/", StringComparison.Ordinal) || path.StartsWith("/v1/exchange-stock/", StringComparison.Ordinal) =>
                 Problems.Create(code, ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue."),
             404 => Problems.Create(code, ErrorCodes.LineNotFound, $"Line '{LineId}' does not exist."),
+            409 when tag == "Billing" => Problems.Create(code, ErrorCodes.NoReadModel, "The memory store keeps no read model: run the service with sqlite or postgres storage."),
             409 when tag == "Claims" => Problems.Create(code, ErrorCodes.InvalidClaimTransition, $"Claim {ClaimId} is completed; this step needs it inspecting."),
             409 => Problems.Create(code, ErrorCodes.LineCancelled, $"Line '{LineId}' is cancelled."),
             413 => Problems.Create(code, ErrorCodes.PayloadTooLarge, $"Request bodies are limited to {BodyLimit.Bytes / 1024} KiB."),

@@ -13,31 +13,36 @@ public static class BillingRules
     }
 
     /// <summary>
-    /// The monthly fee items of <paramref name="year"/>-<paramref name="month"/>: one 550-yen fee
-    /// (BIL-1) from the month after next of the start month (BIL-2) through the termination month
-    /// whatever the day (BIL-3). Lapsed options are billed too (REG-2).
+    /// BIL-2, BIL-3: the months an option is charged for, as month indexes (<see cref="JapanTime.MonthIndex(int, int)"/>):
+    /// from the month after next of the start month through the termination month whatever the day (null: no end yet).
+    /// Lapsed options are charged too (REG-2).
     /// </summary>
-    public static IReadOnlyList<ChargeItem> MonthlyFees(LineState line, int year, int month)
+    public static (int First, int? Last) ChargedMonths(DateOnly serviceStartDate, DateOnly? terminatedOn) =>
+        (FirstChargedMonthIndex(serviceStartDate), terminatedOn is { } end ? LastChargedMonthIndex(end) : null);
+
+    /// <summary>BIL-2, as a month index.</summary>
+    public static int FirstChargedMonthIndex(DateOnly serviceStartDate)
     {
-        if (line.Option is not { } option)
-        {
-            return [];
-        }
-
-        var (firstYear, firstMonth) = FirstChargedMonth(line.ServiceStartDate);
-        var index = JapanTime.MonthIndex(year, month);
-        if (index < JapanTime.MonthIndex(firstYear, firstMonth))
-        {
-            return [];
-        }
-
-        if (option.TerminatedOn is { } end && index > JapanTime.MonthIndex(end))
-        {
-            return [];
-        }
-
-        return [new ChargeItem(ChargeKind.MonthlyFee, null, new DateOnly(year, month, 1), Terms.MonthlyFeeYen, Terms.MonthlyFeeTaxYen, true)];
+        var (year, month) = FirstChargedMonth(serviceStartDate);
+        return JapanTime.MonthIndex(year, month);
     }
+
+    /// <summary>BIL-3: the termination month is charged whatever the day, as a month index.</summary>
+    public static int LastChargedMonthIndex(DateOnly terminatedOn) => JapanTime.MonthIndex(terminatedOn);
+
+    /// <summary>Whether month <paramref name="monthIndex"/> is one of <paramref name="charged"/> (<see cref="ChargedMonths"/>).</summary>
+    public static bool IsCharged(int monthIndex, (int First, int? Last) charged) =>
+        monthIndex >= charged.First && (charged.Last is not { } last || monthIndex <= last);
+
+    /// <summary>BIL-1: the option's 550-yen fee for <paramref name="year"/>-<paramref name="month"/>.</summary>
+    public static ChargeItem MonthlyFee(int year, int month) =>
+        new(ChargeKind.MonthlyFee, null, new DateOnly(year, month, 1), Terms.MonthlyFeeYen, Terms.MonthlyFeeTaxYen, true);
+
+    /// <summary>The monthly fee items of <paramref name="year"/>-<paramref name="month"/>: one fee (BIL-1) in a charged month (BIL-2, BIL-3).</summary>
+    public static IReadOnlyList<ChargeItem> MonthlyFees(LineState line, int year, int month) =>
+        line.Option is { } option && IsCharged(JapanTime.MonthIndex(year, month), ChargedMonths(line.ServiceStartDate, option.TerminatedOn))
+            ? [MonthlyFee(year, month)]
+            : [];
 
     /// <summary>
     /// BIL-4: the statement of <paramref name="year"/>-<paramref name="month"/>: the monthly fee (BIL-1..3), then every

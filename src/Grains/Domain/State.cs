@@ -34,6 +34,12 @@ public sealed record LineState
     /// <summary>How many history entries were moved to the line's archive (they precede <see cref="History"/>).</summary>
     public int ArchivedHistoryCount { get; init; }
 
+    /// <summary>
+    /// How many of the line's history entries (archived ones included) are recorded in the event log: the entries
+    /// after them are the log's outbox (see <c>Events/LineEvents.cs</c>).
+    /// </summary>
+    public int EventsPublished { get; init; }
+
     /// <summary>True once claims were moved to the line's archive.</summary>
     public bool HasArchivedClaims { get; init; }
 

@@ -81,9 +81,7 @@ public sealed class MemoryEventLog : IEventLog
 /// <summary>The log in PostgreSQL (<c>warranty_events</c>, postgres/0003_event_log.sql): one statement per batch.</summary>
 public sealed class PostgresEventLog(string connectionString) : IEventLog
 {
-    private static readonly ConcurrentDictionary<string, NpgsqlDataSource> Sources = new(StringComparer.Ordinal);
-
-    private NpgsqlDataSource Source => Sources.GetOrAdd(connectionString, cs => NpgsqlDataSource.Create(cs));
+    private NpgsqlDataSource Source => PostgresSources.For(connectionString);
 
     public async Task AppendAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken = default)
     {
@@ -132,6 +130,14 @@ public sealed class PostgresEventLog(string connectionString) : IEventLog
 
         return page;
     }
+}
+
+/// <summary>One pool per connection string for the log and the read model, for the process's lifetime.</summary>
+public static class PostgresSources
+{
+    private static readonly ConcurrentDictionary<string, NpgsqlDataSource> Sources = new(StringComparer.Ordinal);
+
+    public static NpgsqlDataSource For(string connectionString) => Sources.GetOrAdd(connectionString, cs => NpgsqlDataSource.Create(cs));
 }
 
 /// <summary>The log in the SQLite file (<c>warranty_events</c>, sqlite/0002_event_log.sql): one transaction per batch.</summary>

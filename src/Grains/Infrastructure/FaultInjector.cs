@@ -24,6 +24,9 @@ public static class FaultPoints
     public const string ShipmentCommitted = "shipment-committed";
     public const string ClaimCommitted = "claim-committed";
 
+    /// <summary>A line's events are in the log and the line has not counted them as published yet.</summary>
+    public const string EventsPublished = "events-published";
+
     /// <summary>The points of the registration protocol.</summary>
     public static readonly string[] All = [RegistrationIntentWritten, RegistrationDeviceAttached, RegistrationCommitted, NoticeDelivered];
 

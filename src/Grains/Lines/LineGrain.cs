@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Events;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
@@ -25,6 +26,7 @@ public sealed class LineGrain(
     IOptions<ReceptionOptions> reception,
     IOptions<FeeOptions> fees,
     IOptions<AbuseLimitOptions> limits,
+    EventPublisher events,
     IFaultInjector faults,
     ILogger<LineGrain> logger) : Grain, ILineGrain
 {
@@ -49,7 +51,7 @@ public sealed class LineGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _protocol = new LineProtocol(LineId, _store, GrainFactory, faults, time, logger, DeactivateOnIdle);
+        _protocol = new LineProtocol(LineId, _store, GrainFactory, events, faults, time, logger, DeactivateOnIdle, PublishLater);
         _requests = new LineRequests(LineId, _store, _protocol, time);
         if (LineStore.NeedsPeriods(Line))
         {
@@ -67,6 +69,15 @@ public sealed class LineGrain(
                 new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
         }
     }
+
+    /// <summary>The event log refused a write: the line publishes again in a while (or on its next change or activation).</summary>
+    private void PublishLater() =>
+        this.RegisterGrainTimer(
+            static (grain, _) => grain._protocol.PublishAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = PublishRetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+
+    private static readonly TimeSpan PublishRetryDelay = TimeSpan.FromSeconds(5);
 
     private async Task ResumeAfterActivationAsync()
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Warranty.Grains.Domain;
+using Warranty.Grains.Events;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
@@ -22,7 +23,15 @@ namespace Warranty.Grains.Lines;
 /// that started them, before every change of the line and once after activation.</para>
 /// </remarks>
 internal sealed class LineProtocol(
-    string lineId, LineStore store, IGrainFactory grains, IFaultInjector faults, TimeProvider time, ILogger logger, Action dropActivation)
+    string lineId,
+    LineStore store,
+    IGrainFactory grains,
+    EventPublisher events,
+    IFaultInjector faults,
+    TimeProvider time,
+    ILogger logger,
+    Action dropActivation,
+    Action publishLater)
 {
     private readonly CoverageFactsSender _facts = new(grains);
 
@@ -31,11 +40,42 @@ internal sealed class LineProtocol(
 
     private DateOnly Today => JapanTime.Today(time);
 
-    /// <summary>Stores <paramref name="change"/> (its notices in the outbox) and sends the devices their coverage facts.</summary>
+    /// <summary>
+    /// Stores <paramref name="change"/> (its notices in the outbox), sends the devices their coverage facts, and
+    /// records its history entries in the event log.
+    /// </summary>
     public async Task CommitAsync(LineChange change, KeyedRequest? request, bool answers = true)
     {
         var before = await store.StoreAsync(change.ToStore(), request, answers);
         await _facts.SendAsync(store.Committed, before.Option?.Device?.Imei);
+        await PublishAsync();
+    }
+
+    /// <summary>
+    /// Records the history entries the log does not have yet (<see cref="LineEvents"/>). A failed write is not the
+    /// request's failure (its change is stored): the entries stay unpublished and are published again later.
+    /// </summary>
+    public async Task PublishAsync()
+    {
+        if (!LineEvents.HasUnpublished(Line))
+        {
+            return;
+        }
+
+        var total = LineEvents.Total(Line);
+        try
+        {
+            await events.PublishAsync(LineEvents.Unpublished(Line, time.GetUtcNow()));
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Line {LineId}: events not recorded in the log yet; trying again shortly", lineId);
+            publishLater();
+            return;
+        }
+
+        faults.Reached(FaultPoints.EventsPublished);
+        store.Published(total);
     }
 
     /// <summary>Commits a change of a claim (fault point <see cref="FaultPoints.ClaimCommitted"/>) and delivers its notices.</summary>
@@ -186,6 +226,7 @@ internal sealed class LineProtocol(
         }
 
         await DeliverOutboxAsync();
+        await PublishAsync();
         await ArchiveAsync();
     }
 
@@ -195,7 +236,8 @@ internal sealed class LineProtocol(
     /// </summary>
     private async Task ArchiveAsync()
     {
-        if (LineTransitions.Archive(Line, Today, time.GetUtcNow()) is not { } batch)
+        // History leaves the hot state only once the log has it.
+        if (LineEvents.HasUnpublished(Line) || LineTransitions.Archive(Line, Today, time.GetUtcNow()) is not { } batch)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using Warranty.Grains.Domain;
+using Warranty.Grains.Events;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
@@ -18,8 +19,8 @@ internal sealed record KeyedRequest(string Key, string Fingerprint, DateTimeOffs
 /// </summary>
 internal sealed class LineStore(IPersistentState<LineState> state, TimeProvider time)
 {
-    /// <summary>The outbox was delivered and emptied in memory, and no write has stored that yet.</summary>
-    private bool _outboxClearUnsaved;
+    /// <summary>The outbox was delivered and emptied in memory, or events were published, and no write has stored that yet.</summary>
+    private bool _unsaved;
 
     /// <summary>A state stored before coverage periods were kept: its periods are derived once, on activation.</summary>
     public static bool NeedsPeriods(LineState line) => line.Option is { Registered: true, Periods.Count: 0 };
@@ -30,7 +31,7 @@ internal sealed class LineStore(IPersistentState<LineState> state, TimeProvider 
     /// </summary>
     public static bool HasInterruptedWork(LineState line) =>
         line.PendingRegistration is not null || line.Outbox.Count > 0 || line.Claims.Any(c => c.PendingShipment is not null)
-        || NeedsPeriods(line);
+        || NeedsPeriods(line) || LineEvents.HasUnpublished(line);
 
     /// <summary>The state being worked on: the last stored one, or the last one changed in memory.</summary>
     public LineState Line => state.State;
@@ -62,7 +63,7 @@ internal sealed class LineStore(IPersistentState<LineState> state, TimeProvider 
         var before = Committed;
         await state.WriteAsync(next);
         Committed = next;
-        _outboxClearUnsaved = false;
+        _unsaved = false;
         return before;
     }
 
@@ -74,16 +75,29 @@ internal sealed class LineStore(IPersistentState<LineState> state, TimeProvider 
     public void OutboxDelivered()
     {
         state.State = Line with { Outbox = [] };
-        _outboxClearUnsaved = true;
+        _unsaved = true;
     }
 
-    /// <summary>Stores an outbox emptied by <see cref="OutboxDelivered"/> when nothing has written the line since.</summary>
+    /// <summary>
+    /// The log holds the line's first <paramref name="count"/> history entries. Not written now, as
+    /// <see cref="OutboxDelivered"/>: a crash before the next write only publishes them again, which the log ignores.
+    /// </summary>
+    public void Published(int count)
+    {
+        if (count > Line.EventsPublished)
+        {
+            state.State = Line with { EventsPublished = count };
+            _unsaved = true;
+        }
+    }
+
+    /// <summary>Stores what <see cref="OutboxDelivered"/> and <see cref="Published"/> changed when nothing has written the line since.</summary>
     public async Task FlushAsync()
     {
-        if (_outboxClearUnsaved && !Broken)
+        if (_unsaved && !Broken)
         {
             await state.WriteAsync(Line);
-            _outboxClearUnsaved = false;
+            _unsaved = false;
         }
     }
 

@@ -9,6 +9,7 @@ using Orleans.Storage;
 using Warranty.Grains.Events;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Interfaces;
+using Warranty.Grains.ReadModel;
 
 namespace Warranty.Grains.Storage;
 
@@ -41,6 +42,8 @@ public static class WarrantyStorageExtensions
 
         // The event log the read side is projected from (issue 14), in the same store; its table comes with the schema.
         services.TryAddSingleton(_ => EventLogs.For(options));
+        services.TryAddSingleton<EventPublisher>();
+        services.AddWarrantyReadSide(options, project: true);
 
         // Grain state as System.Text.Json, for this provider only; DefaultStorageProviderSerializerOptionsConfigurator
         // picks the keyed serializer up for the memory provider, the ADO.NET one is set explicitly below.

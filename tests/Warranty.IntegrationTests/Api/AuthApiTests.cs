@@ -55,6 +55,9 @@ public sealed class AuthApiTests(ApiFactory factory) : ApiTestBase(factory)
         { "POST", "/v1/lines/{lineId}/claims/{claimId}/exchange-delivery", $"{A} {O}" },
         { "POST", "/v1/lines/{lineId}/claims/{claimId}/initial-defect-report", $"{A} {O}" },
         { "POST", "/v1/admin/imports", A },
+        { "GET", "/v1/admin/billing/{month}", A },
+        { "GET", "/v1/admin/projections", A },
+        { "POST", "/v1/admin/projections/rebuild", A },
     };
 
     [Theory]
@@ -62,7 +65,7 @@ public sealed class AuthApiTests(ApiFactory factory) : ApiTestBase(factory)
     public async Task Each_role_may_call_exactly_the_endpoints_of_the_matrix(string method, string template, string allowed)
     {
         var (lineId, imei, tac) = await NewCoveredLineAsync();
-        var path = template.Replace("{tac}", tac).Replace("{lineId}", lineId).Replace("{imei}", imei).Replace("{claimId}", "C1");
+        var path = template.Replace("{tac}", tac).Replace("{lineId}", lineId).Replace("{imei}", imei).Replace("{claimId}", "C1").Replace("{month}", "2026-06");
         var roles = allowed.Split(' ');
 
         foreach (var role in (string[])[A, O, N, S])

@@ -81,6 +81,23 @@ public sealed class ContractValidator
 
         var pointer = $"#/paths/{Escape(template)}/{method.ToLowerInvariant()}/responses/{code}/content/{Escape(media)}/schema";
         var schema = _schemas.GetOrAdd(pointer, p => JsonSchema.FromText($"{{\"$ref\":\"{_base}{p}\"}}", _build));
+        // NDJSON (the billing run): every line is one value of the declared schema.
+        var values = media.EndsWith("ndjson", StringComparison.Ordinal)
+            ? Encoding.UTF8.GetString(body).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Encoding.UTF8.GetBytes).ToList()
+            : [body];
+        foreach (var value in values)
+        {
+            if (Check(schema, method, path, template, status, value) is { } drift)
+            {
+                return drift;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Check(JsonSchema schema, string method, string path, string template, int status, byte[] body)
+    {
         using var json = JsonDocument.Parse(body);
         var result = schema.Evaluate(json.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (result.IsValid)

@@ -1,0 +1,41 @@
+namespace Warranty.Grains.Interfaces;
+
+/// <summary>One charge item of a billing run: what <c>GET /v1/lines/{lineId}/charges?month=</c> lists for that line.</summary>
+public sealed record BillingItem(string LineId, ChargeItem Item);
+
+/// <summary>
+/// The end of a billing run of <paramref name="Month"/> (<c>yyyy-MM</c>): how many lines had items, how many items, their
+/// total and the tax in it. <paramref name="Open"/>: the month has not ended in Japan, so more items may come.
+/// <paramref name="ProjectedThrough"/> is the last event of the log the read model had applied when the run began;
+/// <paramref name="EventsBehind"/> how many recorded events it had not applied yet (0: the run is complete).
+/// </summary>
+public sealed record BillingSummary(
+    string Month, bool Open, int Lines, int Items, long TotalYen, long TaxYen, long ProjectedThrough, long EventsBehind);
+
+/// <summary>The run's records in order: every item, line by line, then one summary.</summary>
+public sealed record BillingRecord(BillingItem? Item, BillingSummary? Summary);
+
+/// <summary>
+/// How far the read model has got: <paramref name="Position"/> is the last event of the log it has applied (every
+/// one before it too), <paramref name="LogEnd"/> the last event recorded, <paramref name="EventsBehind"/> the events
+/// between, <paramref name="LagSeconds"/> how long ago the oldest of those was recorded (0 when none).
+/// <paramref name="Owner"/> holds the lease: the one silo of the cluster that projects.
+/// </summary>
+public sealed record ProjectionStatus(long Position, long LogEnd, long EventsBehind, double LagSeconds, string? Owner, DateTimeOffset? LeaseUntil);
+
+/// <summary>
+/// The read side (issue 14): tables projected from the event log, for questions across all lines. Present when the
+/// grains' store is SQLite or PostgreSQL; the memory store keeps no read model (<see cref="Available"/> is false).
+/// </summary>
+public interface IReadSide
+{
+    bool Available { get; }
+
+    /// <summary>The billing run of <paramref name="year"/>-<paramref name="month"/>: every charge item of every line, in line order, then the summary.</summary>
+    IAsyncEnumerable<BillingRecord> BillingRunAsync(int year, int month, CancellationToken cancellationToken = default);
+
+    Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Empties the read tables and starts the projection again from the log's first event.</summary>
+    Task RebuildAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,93 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Warranty.Grains.Events;
+
+/// <summary>
+/// Appends the grains' events to the log in batches: every event a silo's grains publish while a write is under way
+/// goes in the next write, so a busy silo makes a few log writes per round trip instead of one per change. A caller's
+/// task completes once its events are in the log (or fails with the write), so a grain counts them as published only
+/// then.
+/// </summary>
+public sealed class EventPublisher : IAsyncDisposable
+{
+    /// <summary>At most this many events in one write.</summary>
+    public const int MaxBatch = 1000;
+
+    /// <summary>Writes under way at once: one fills while another is in flight.</summary>
+    private const int Writers = 2;
+
+    private readonly IEventLog _log;
+    private readonly ILogger<EventPublisher> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly Lazy<Task[]> _writers;
+
+    public EventPublisher(IEventLog log, ILogger<EventPublisher> logger)
+    {
+        _log = log;
+        _logger = logger;
+        // Started on the thread pool on first use, never on the scheduler of the grain that first publishes.
+        _writers = new Lazy<Task[]>(() => Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteAsync)).ToArray());
+    }
+
+    /// <summary>Completes when <paramref name="events"/> are in the log; fails if the write that carried them failed.</summary>
+    public Task PublishAsync(IReadOnlyList<LogEvent> events)
+    {
+        if (events.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        _ = _writers.Value;
+        var pending = new Pending(events, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            return Task.FromException(new ObjectDisposedException(nameof(EventPublisher)));
+        }
+
+        return pending.Done.Task;
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            var count = 0;
+            while (count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                count += pending.Events.Count;
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                var events = batch.SelectMany(p => p.Events).DistinctBy(e => e.Id, StringComparer.Ordinal).ToList();
+                await _log.AppendAsync(events);
+                batch.ForEach(p => p.Done.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                _logger.LogWarning(ex, "Event log: a write of {Count} events failed; their grains keep them and publish them again", count);
+                batch.ForEach(p => p.Done.TrySetException(ex));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writers.IsValueCreated)
+        {
+            await Task.WhenAll(_writers.Value);
+        }
+    }
+
+    private sealed record Pending(IReadOnlyList<LogEvent> Events, TaskCompletionSource Done);
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Warranty.Grains.Domain;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.Events;
+
+/// <summary>
+/// A line's events: its history entries, each recorded in the event log once. The entries after
+/// <see cref="LineState.EventsPublished"/> are the line's outbox for the log: written with the change that made them,
+/// appended to the log after that write, and counted as published once the log has them. A crash in between only
+/// appends them again, which the log ignores (the id is the entry's place in the line's history).
+/// </summary>
+public static class LineEvents
+{
+    /// <summary>Every history entry the line has ever had, archived ones included.</summary>
+    public static int Total(LineState line) => line.ArchivedHistoryCount + line.History.Count;
+
+    /// <summary>Whether some history entries are not recorded in the log yet.</summary>
+    public static bool HasUnpublished(LineState line) => line.Exists && line.EventsPublished < Total(line);
+
+    /// <summary>The stable id of the line's <paramref name="index"/>th history entry (from 0, archived ones included).</summary>
+    public static string IdOf(string lineId, int index) => $"{lineId}:{index}";
+
+    /// <summary>
+    /// The events of the entries not recorded yet, recorded at <paramref name="recordedAt"/>. Entries already archived
+    /// (a state from before the log) are not in the hot state any more and are left out.
+    /// </summary>
+    public static IReadOnlyList<LogEvent> Unpublished(LineState line, DateTimeOffset recordedAt)
+    {
+        var from = Math.Max(line.EventsPublished, line.ArchivedHistoryCount);
+        var events = new List<LogEvent>(Total(line) - from);
+        for (var index = from; index < Total(line); index++)
+        {
+            var entry = line.History[index - line.ArchivedHistoryCount];
+            events.Add(new LogEvent(IdOf(line.LineId, index), line.LineId, entry.Type, entry.At, recordedAt, DataOf(line, entry)));
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// The event's data: the entry's values in their JSON types, its <c>actor</c>, and, for the step that completes a
+    /// claim (repair completed, exchange delivered), the <c>charges</c> that step incurred (BIL-4): the only entries that
+    /// add charges, each claim's once.
+    /// </summary>
+    public static string DataOf(LineState line, HistoryEntry entry)
+    {
+        var data = HistoryValues.Json(entry);
+        data["actor"] = entry.Actor;
+        if (ChargesOf(line, entry) is { Count: > 0 } charges)
+        {
+            data["charges"] = new JsonArray(charges.Select(c => (JsonNode)JsonSerializer.SerializeToNode(EventCharge.Of(c), EventJson.Options)!).ToArray());
+        }
+
+        return data.ToJsonString(EventJson.Options);
+    }
+
+    private static IReadOnlyList<ChargeItem> ChargesOf(LineState line, HistoryEntry entry) =>
+        entry.Type == HistoryTypes.ClaimRepairCompleted.Name || entry.Type == HistoryTypes.ClaimExchangeDelivered.Name
+            ? line.Claims.FirstOrDefault(c => c.ClaimId == entry.Data.GetValueOrDefault("claimId"))?.Charges ?? []
+            : [];
+}
+
+/// <summary>A charge as an event carries it (the fields of the charges endpoint's items).</summary>
+public sealed record EventCharge(string Kind, string? ClaimId, DateOnly Date, int AmountYen, int TaxYen, bool Taxable)
+{
+    public static EventCharge Of(ChargeItem item) => new(WireNames.Of(item.Kind), item.ClaimId, item.Date, item.AmountYen, item.TaxYen, item.Taxable);
+}
+
+/// <summary>How events' data is written and read: camelCase, as the API.</summary>
+public static class EventJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using Npgsql;
+using Warranty.Grains.Events;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.ReadModel;
+
+/// <summary>The read tables in PostgreSQL: a projection step is one transaction and one round trip (a batch).</summary>
+public sealed class PostgresReadModel(string connectionString) : ReadModelStore
+{
+    private NpgsqlDataSource Source => PostgresSources.For(connectionString);
+
+    public override async Task<bool> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            UPDATE read_projection SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
+            WHERE name = 'read_model' AND (lease_owner = $1 OR lease_owner IS NULL OR lease_until < now())
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = duration.TotalSeconds });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public override async Task ReleaseAsync(string owner, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("UPDATE read_projection SET lease_owner = NULL, lease_until = NULL WHERE name = 'read_model' AND lease_owner = $1");
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<long> PositionAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("SELECT position FROM read_projection WHERE name = 'read_model'");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public override async Task<bool> ApplyAsync(IReadOnlyList<ReadChange> changes, long expected, long next, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await Source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(
+            """
+            UPDATE read_projection SET position = $1, updated_at = now()
+            WHERE name = 'read_model' AND position = $2 AND lease_owner = $3 AND lease_until > now()
+            """,
+            next, expected, owner));
+        foreach (var change in changes)
+        {
+            batch.BatchCommands.Add(CommandFor(change));
+        }
+
+        // The first statement decides: if it moved no position, nothing of the batch is kept.
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+
+        if (batch.BatchCommands[0].RecordsAffected != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static NpgsqlBatchCommand CommandFor(ReadChange change) => change switch
+    {
+        LineOpened o => Command(
+            """
+            INSERT INTO read_lines (line_id, plan, plan_sequence, service_start_date, has_option, first_charged_month)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (line_id) DO NOTHING
+            """,
+            o.LineId, o.Plan, o.Sequence, o.ServiceStartDate, o.HasOption, o.FirstChargedMonth),
+        PlanChanged p => Command(
+            "UPDATE read_lines SET plan = $2, plan_sequence = $3 WHERE line_id = $1 AND plan_sequence < $3",
+            p.LineId, p.Plan, p.Sequence),
+        OptionEnded e => Command(
+            "UPDATE read_lines SET terminated_on = $2, last_charged_month = $3, end_sequence = $4 WHERE line_id = $1 AND end_sequence < $4",
+            e.LineId, e.TerminatedOn, e.LastChargedMonth, e.Sequence),
+        LineCancelled c => Command("UPDATE read_lines SET cancelled_on = $2 WHERE line_id = $1", c.LineId, c.CancelledOn),
+        ChargeIncurred c => Command(
+            """
+            INSERT INTO read_charges (event_id, item, line_id, claim_id, kind, date, month, amount_yen, tax_yen, taxable, sequence)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id, item) DO NOTHING
+            """,
+            c.EventId, c.Item, c.LineId, (object?)c.Charge.ClaimId ?? DBNull.Value, WireNames.Of(c.Charge.Kind), c.Charge.Date, c.Month,
+            c.Charge.AmountYen, c.Charge.TaxYen, c.Charge.Taxable, c.Sequence),
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown read change."),
+    };
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    public override async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await Source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "TRUNCATE read_lines, read_charges; UPDATE read_projection SET position = 0, updated_at = now() WHERE name = 'read_model'", connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override async Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT p.position,
+                   (SELECT coalesce(max(sequence), 0) FROM warranty_events),
+                   (SELECT count(*) FROM warranty_events WHERE sequence > p.position),
+                   greatest(0, coalesce(extract(epoch FROM now() - (SELECT min(recorded_at) FROM warranty_events WHERE sequence > p.position)), 0))::float8,
+                   p.lease_owner, p.lease_until
+            FROM read_projection p WHERE p.name = 'read_model'
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new ProjectionStatus(
+            reader.GetInt64(0),
+            reader.GetInt64(1),
+            reader.GetInt64(2),
+            reader.GetDouble(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.IsDBNull(5) ? null : new DateTimeOffset(reader.GetDateTime(5), TimeSpan.Zero));
+    }
+
+    public override async IAsyncEnumerable<ChargedLine> ChargedLinesAsync(int month, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT line_id, service_start_date, terminated_on FROM read_lines
+            WHERE has_option AND first_charged_month <= $1 AND (last_charged_month IS NULL OR last_charged_month >= $1)
+            ORDER BY line_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = month });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ChargedLine(
+                reader.GetString(0),
+                reader.GetFieldValue<DateOnly>(1),
+                reader.IsDBNull(2) ? null : reader.GetFieldValue<DateOnly>(2));
+        }
+    }
+
+    public override async IAsyncEnumerable<BillingItem> ClaimChargesAsync(int month, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT line_id, claim_id, kind, date, amount_yen, tax_yen, taxable FROM read_charges
+            WHERE month = $1 ORDER BY line_id, claim_id, item
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = month });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<ChargeKind>(reader.GetString(2), out var kind);
+            yield return new BillingItem(
+                reader.GetString(0),
+                new ChargeItem(
+                    kind,
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    reader.GetFieldValue<DateOnly>(3),
+                    reader.GetInt32(4),
+                    reader.GetInt32(5),
+                    reader.GetBoolean(6)));
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Warranty.Grains.Domain;
+using Warranty.Grains.Events;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.ReadModel;
+
+/// <summary>A change of the read tables that an event makes. Each is idempotent: applying it again changes nothing.</summary>
+public abstract record ReadChange(string LineId, long Sequence);
+
+/// <summary>A line was created (<c>read_lines</c>): the months its option is charged for, from BIL-2.</summary>
+public sealed record LineOpened(string LineId, long Sequence, string Plan, DateOnly ServiceStartDate, bool HasOption, int FirstChargedMonth)
+    : ReadChange(LineId, Sequence);
+
+public sealed record PlanChanged(string LineId, long Sequence, string Plan) : ReadChange(LineId, Sequence);
+
+/// <summary>The option's last day (a termination, or a cancellation that ended it): its last charged month, from BIL-3.</summary>
+public sealed record OptionEnded(string LineId, long Sequence, DateOnly TerminatedOn, int LastChargedMonth) : ReadChange(LineId, Sequence);
+
+public sealed record LineCancelled(string LineId, long Sequence, DateOnly CancelledOn) : ReadChange(LineId, Sequence);
+
+/// <summary>
+/// A claim's charge (BIL-4, <c>read_charges</c>), the <paramref name="Item"/>th its event carries, billed in month
+/// <paramref name="Month"/> (a month index) of its date.
+/// </summary>
+public sealed record ChargeIncurred(string LineId, long Sequence, string EventId, int Item, ChargeItem Charge, int Month)
+    : ReadChange(LineId, Sequence);
+
+/// <summary>What each event of the log changes in the read tables: the projection's one translation, with no I/O.</summary>
+public static class ReadChanges
+{
+    public static IEnumerable<ReadChange> Of(StoredEvent stored)
+    {
+        var e = stored.Event;
+        var data = JsonNode.Parse(e.Data)!.AsObject();
+        var sequence = stored.Sequence;
+        switch (e.Type)
+        {
+            case "line_created":
+                var start = Date(data, "serviceStartDate")!.Value;
+                yield return new LineOpened(
+                    e.LineId, sequence, Text(data, "plan")!, start, data["warrantyOption"]!.GetValue<bool>(), BillingRules.FirstChargedMonthIndex(start));
+                break;
+            case "plan_changed":
+                yield return new PlanChanged(e.LineId, sequence, Text(data, "to")!);
+                break;
+            case "option_terminated":
+                yield return Ended(e.LineId, sequence, Date(data, "date")!.Value);
+                break;
+            case "line_cancelled":
+                yield return new LineCancelled(e.LineId, sequence, Date(data, "date")!.Value);
+                if (Date(data, "optionTerminatedOn") is { } end)
+                {
+                    yield return Ended(e.LineId, sequence, end);
+                }
+
+                break;
+        }
+
+        if (data["charges"] is JsonArray charges)
+        {
+            for (var i = 0; i < charges.Count; i++)
+            {
+                var charge = charges[i]!.Deserialize<EventCharge>(EventJson.Options)!;
+                var kind = WireNames.TryParse<ChargeKind>(charge.Kind, out var k) ? k : throw new FormatException($"Event {e.Id}: unknown charge kind '{charge.Kind}'.");
+                var item = new ChargeItem(kind, charge.ClaimId, charge.Date, charge.AmountYen, charge.TaxYen, charge.Taxable);
+                yield return new ChargeIncurred(e.LineId, sequence, e.Id, i, item, JapanTime.MonthIndex(charge.Date));
+            }
+        }
+    }
+
+    private static OptionEnded Ended(string lineId, long sequence, DateOnly end) => new(lineId, sequence, end, BillingRules.LastChargedMonthIndex(end));
+
+    private static string? Text(JsonObject data, string name) => data[name]?.GetValue<string>();
+
+    private static DateOnly? Date(JsonObject data, string name) =>
+        Text(data, name) is { } text ? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+}

@@ -1,0 +1,39 @@
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.ReadModel;
+
+/// <summary>A line whose option is charged in the month asked for, with what BIL-2 and BIL-3 look at.</summary>
+public sealed record ChargedLine(string LineId, DateOnly ServiceStartDate, DateOnly? TerminatedOn);
+
+/// <summary>
+/// The read tables and the projection's place in the log, in the grains' store (<c>read_*</c>: postgres/0004 and
+/// sqlite/0003). One implementation per engine; what goes in them is decided by <see cref="ReadChanges"/>.
+/// </summary>
+public abstract class ReadModelStore
+{
+    /// <summary>Takes or renews the projection's lease for <paramref name="owner"/>; false while another owner holds it.</summary>
+    public abstract Task<bool> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>Gives the lease up (a silo shutting down), so another silo projects at once.</summary>
+    public abstract Task ReleaseAsync(string owner, CancellationToken cancellationToken);
+
+    public abstract Task<long> PositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies <paramref name="changes"/> and moves the position from <paramref name="expected"/> to
+    /// <paramref name="next"/>, in one transaction; nothing (false) when <paramref name="owner"/> no longer holds the
+    /// lease or the position moved meanwhile (a rebuild).
+    /// </summary>
+    public abstract Task<bool> ApplyAsync(IReadOnlyList<ReadChange> changes, long expected, long next, string owner, CancellationToken cancellationToken);
+
+    /// <summary>Empties the read tables and sets the position back to the log's start, in one transaction.</summary>
+    public abstract Task ResetAsync(CancellationToken cancellationToken);
+
+    public abstract Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>The lines whose option is charged in month <paramref name="month"/> (a month index), in line order.</summary>
+    public abstract IAsyncEnumerable<ChargedLine> ChargedLinesAsync(int month, CancellationToken cancellationToken);
+
+    /// <summary>The claims' charges dated in month <paramref name="month"/>, in line order, then claim order, then as each claim lists them.</summary>
+    public abstract IAsyncEnumerable<BillingItem> ClaimChargesAsync(int month, CancellationToken cancellationToken);
+}

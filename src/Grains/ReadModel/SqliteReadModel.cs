@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Warranty.Grains.Interfaces;
+
+namespace Warranty.Grains.ReadModel;
+
+/// <summary>The read tables in the SQLite file: a projection step is one write transaction.</summary>
+public sealed class SqliteReadModel(string connectionString) : ReadModelStore
+{
+    /// <summary>SQLite's clock as the tables keep times: ISO 8601 text in UTC, which compares as it reads.</summary>
+    private const string Now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+    public override async Task<bool> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            $"""
+            UPDATE read_projection SET lease_owner = $owner, lease_until = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', $duration)
+            WHERE name = 'read_model' AND (lease_owner = $owner OR lease_owner IS NULL OR lease_until < {Now})
+            """,
+            ("$owner", owner),
+            ("$duration", $"+{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds"));
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public override async Task ReleaseAsync(string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection, "UPDATE read_projection SET lease_owner = NULL, lease_until = NULL WHERE name = 'read_model' AND lease_owner = $owner", ("$owner", owner));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override async Task<long> PositionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT position FROM read_projection WHERE name = 'read_model'");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public override async Task<bool> ApplyAsync(IReadOnlyList<ReadChange> changes, long expected, long next, string owner, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using (var move = Command(
+            connection,
+            $"""
+            UPDATE read_projection SET position = $next, updated_at = {Now}
+            WHERE name = 'read_model' AND position = $expected AND lease_owner = $owner AND lease_until > {Now}
+            """,
+            ("$next", next),
+            ("$expected", expected),
+            ("$owner", owner)))
+        {
+            move.Transaction = transaction;
+            if (await move.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+        }
+
+        foreach (var change in changes)
+        {
+            await using var command = CommandFor(connection, change);
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static SqliteCommand CommandFor(SqliteConnection connection, ReadChange change) => change switch
+    {
+        LineOpened o => Command(
+            connection,
+            """
+            INSERT OR IGNORE INTO read_lines (line_id, plan, plan_sequence, service_start_date, has_option, first_charged_month)
+            VALUES ($line, $plan, $sequence, $start, $option, $first)
+            """,
+            ("$line", o.LineId), ("$plan", o.Plan), ("$sequence", o.Sequence), ("$start", Text(o.ServiceStartDate)), ("$option", o.HasOption), ("$first", o.FirstChargedMonth)),
+        PlanChanged p => Command(
+            connection,
+            "UPDATE read_lines SET plan = $plan, plan_sequence = $sequence WHERE line_id = $line AND plan_sequence < $sequence",
+            ("$line", p.LineId), ("$plan", p.Plan), ("$sequence", p.Sequence)),
+        OptionEnded e => Command(
+            connection,
+            "UPDATE read_lines SET terminated_on = $end, last_charged_month = $last, end_sequence = $sequence WHERE line_id = $line AND end_sequence < $sequence",
+            ("$line", e.LineId), ("$end", Text(e.TerminatedOn)), ("$last", e.LastChargedMonth), ("$sequence", e.Sequence)),
+        LineCancelled c => Command(
+            connection, "UPDATE read_lines SET cancelled_on = $date WHERE line_id = $line", ("$line", c.LineId), ("$date", Text(c.CancelledOn))),
+        ChargeIncurred c => Command(
+            connection,
+            """
+            INSERT OR IGNORE INTO read_charges (event_id, item, line_id, claim_id, kind, date, month, amount_yen, tax_yen, taxable, sequence)
+            VALUES ($event, $item, $line, $claim, $kind, $date, $month, $amount, $tax, $taxable, $sequence)
+            """,
+            ("$event", c.EventId), ("$item", c.Item), ("$line", c.LineId), ("$claim", c.Charge.ClaimId), ("$kind", WireNames.Of(c.Charge.Kind)),
+            ("$date", Text(c.Charge.Date)), ("$month", c.Month), ("$amount", c.Charge.AmountYen), ("$tax", c.Charge.TaxYen),
+            ("$taxable", c.Charge.Taxable), ("$sequence", c.Sequence)),
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown read change."),
+    };
+
+    public override async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = Command(
+            connection, $"DELETE FROM read_lines; DELETE FROM read_charges; UPDATE read_projection SET position = 0, updated_at = {Now} WHERE name = 'read_model'");
+        command.Transaction = transaction;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public override async Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, """
+            SELECT p.position,
+                   (SELECT coalesce(max(sequence), 0) FROM warranty_events),
+                   (SELECT count(*) FROM warranty_events WHERE sequence > p.position),
+                   (SELECT min(recorded_at) FROM warranty_events WHERE sequence > p.position),
+                   p.lease_owner, p.lease_until
+            FROM read_projection p WHERE p.name = 'read_model'
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var oldest = reader.IsDBNull(3) ? (DateTimeOffset?)null : Time(reader.GetString(3));
+        return new ProjectionStatus(
+            reader.GetInt64(0),
+            reader.GetInt64(1),
+            reader.GetInt64(2),
+            oldest is { } at ? Math.Max(0, (DateTimeOffset.UtcNow - at).TotalSeconds) : 0,
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.IsDBNull(5) ? null : Time(reader.GetString(5)));
+    }
+
+    public override async IAsyncEnumerable<ChargedLine> ChargedLinesAsync(int month, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT line_id, service_start_date, terminated_on FROM read_lines
+            WHERE has_option AND first_charged_month <= $month AND (last_charged_month IS NULL OR last_charged_month >= $month)
+            ORDER BY line_id
+            """,
+            ("$month", month));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ChargedLine(reader.GetString(0), Date(reader.GetString(1)), reader.IsDBNull(2) ? null : Date(reader.GetString(2)));
+        }
+    }
+
+    public override async IAsyncEnumerable<BillingItem> ClaimChargesAsync(int month, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            "SELECT line_id, claim_id, kind, date, amount_yen, tax_yen, taxable FROM read_charges WHERE month = $month ORDER BY line_id, claim_id, item",
+            ("$month", month));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<ChargeKind>(reader.GetString(2), out var kind);
+            yield return new BillingItem(
+                reader.GetString(0),
+                new ChargeItem(
+                    kind,
+                    reader.IsDBNull(1) ? null : reader.GetString(1),
+                    Date(reader.GetString(3)),
+                    reader.GetInt32(4),
+                    reader.GetInt32(5),
+                    reader.GetInt64(6) != 0));
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static string Text(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateOnly Date(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset Time(string text) =>
+        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+}
