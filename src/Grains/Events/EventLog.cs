@@ -78,7 +78,11 @@ public sealed class MemoryEventLog : IEventLog
     }
 }
 
-/// <summary>The log in PostgreSQL (<c>warranty_events</c>, postgres/0003_event_log.sql): one statement per batch.</summary>
+/// <summary>
+/// The log in PostgreSQL (<c>warranty_events</c>, postgres/0003_event_log.sql): one statement per batch. Ids already
+/// recorded are filtered out before the insert, so a redelivery does not use up a sequence number (a hole the
+/// projection would wait on); two deliveries racing still may, and ON CONFLICT keeps the row single.
+/// </summary>
 public sealed class PostgresEventLog(string connectionString) : IEventLog
 {
     private NpgsqlDataSource Source => PostgresSources.For(connectionString);
@@ -94,6 +98,7 @@ public sealed class PostgresEventLog(string connectionString) : IEventLog
             INSERT INTO warranty_events (event_id, line_id, type, at, recorded_at, data)
             SELECT id, line, type, at, recorded, data::jsonb
             FROM unnest(@ids, @lines, @types, @ats, @recorded, @data) AS e(id, line, type, at, recorded, data)
+            WHERE NOT EXISTS (SELECT 1 FROM warranty_events w WHERE w.event_id = e.id)
             ON CONFLICT (event_id) DO NOTHING
             """);
         command.Parameters.Add(new NpgsqlParameter<string[]>("ids", events.Select(e => e.Id).ToArray()));
@@ -140,7 +145,10 @@ public static class PostgresSources
     public static NpgsqlDataSource For(string connectionString) => Sources.GetOrAdd(connectionString, cs => NpgsqlDataSource.Create(cs));
 }
 
-/// <summary>The log in the SQLite file (<c>warranty_events</c>, sqlite/0002_event_log.sql): one transaction per batch.</summary>
+/// <summary>
+/// The log in the SQLite file (<c>warranty_events</c>, sqlite/0002_event_log.sql): one transaction per batch. As in
+/// PostgreSQL, ids already recorded are skipped before the insert, which would otherwise use up a sequence number.
+/// </summary>
 public sealed class SqliteEventLog(string connectionString) : IEventLog
 {
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
@@ -158,7 +166,8 @@ public sealed class SqliteEventLog(string connectionString) : IEventLog
         command.Transaction = transaction;
         command.CommandText = """
             INSERT OR IGNORE INTO warranty_events (event_id, line_id, type, at, recorded_at, data)
-            VALUES ($id, $line, $type, $at, $recorded, $data)
+            SELECT $id, $line, $type, $at, $recorded, $data
+            WHERE NOT EXISTS (SELECT 1 FROM warranty_events WHERE event_id = $id)
             """;
         var id = command.Parameters.Add("$id", SqliteType.Text);
         var line = command.Parameters.Add("$line", SqliteType.Text);

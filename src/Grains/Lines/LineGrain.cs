@@ -59,7 +59,8 @@ public sealed class LineGrain(
         }
 
         _store.Loaded();
-        if (LineStore.HasInterruptedWork(Line) || ArchiveRules.IsDue(Line, Today, time.GetUtcNow()))
+        // Entries not counted as published (a crash, or a log write that failed) are published again: the log ignores repeats.
+        if (LineStore.HasInterruptedWork(Line) || LineEvents.HasUnpublished(Line) || ArchiveRules.IsDue(Line, Today, time.GetUtcNow()))
         {
             // Not awaited here: finishing may call device grains, which may be waiting on this line (GetLinkAsync)
             // while it activates. A timer turn runs once activation is done.
@@ -71,11 +72,21 @@ public sealed class LineGrain(
     }
 
     /// <summary>The event log refused a write: the line publishes again in a while (or on its next change or activation).</summary>
-    private void PublishLater() =>
-        this.RegisterGrainTimer(
-            static (grain, _) => grain._protocol.PublishAsync(),
-            this,
-            new GrainTimerCreationOptions { DueTime = PublishRetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+    private void PublishLater()
+    {
+        try
+        {
+            this.RegisterGrainTimer(
+                static (grain, _) => grain._protocol.PublishAsync(),
+                this,
+                new GrainTimerCreationOptions { DueTime = PublishRetryDelay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+        catch (Exception ex)
+        {
+            // Deactivating: the next activation (or the projection's sweep) publishes them.
+            logger.LogDebug(ex, "Line {LineId}: no retry of the log write scheduled", LineId);
+        }
+    }
 
     private static readonly TimeSpan PublishRetryDelay = TimeSpan.FromSeconds(5);
 
@@ -91,11 +102,17 @@ public sealed class LineGrain(
         }
     }
 
-    /// <summary>Stores an outbox emptied by a delivery when nothing has written the line since.</summary>
+    /// <summary>Publishes what a failed log write left, and stores an outbox emptied by a delivery (and the count of published events) when nothing has written the line since.</summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         try
         {
+            // Entries a failed log write left unpublished: one more try, else the next activation (or a sweep) publishes them.
+            if (!_store.Broken)
+            {
+                await _protocol.PublishAsync();
+            }
+
             await _store.FlushAsync();
         }
         catch (Exception ex)

@@ -40,42 +40,67 @@ internal sealed class LineProtocol(
 
     private DateOnly Today => JapanTime.Today(time);
 
+    /// <summary>The log append under way (started by the last commit) and how many entries the line has once it lands.</summary>
+    private (Task Append, int Total)? _publishing;
+
     /// <summary>
-    /// Stores <paramref name="change"/> (its notices in the outbox), sends the devices their coverage facts, and
-    /// records its history entries in the event log.
+    /// Stores <paramref name="change"/> (its notices in the outbox), sends the devices their coverage facts, and starts
+    /// recording its history entries in the event log. The request does not wait for the log: the append is settled
+    /// (counted as published) by the line's next commit, publish or deactivation, so a line's appends stay in order.
     /// </summary>
     public async Task CommitAsync(LineChange change, KeyedRequest? request, bool answers = true)
     {
+        await SettlePublishingAsync();
         var before = await store.StoreAsync(change.ToStore(), request, answers);
         await _facts.SendAsync(store.Committed, before.Option?.Device?.Imei);
-        await PublishAsync();
+        StartPublishing();
     }
 
     /// <summary>
-    /// Records the history entries the log does not have yet (<see cref="LineEvents"/>). A failed write is not the
-    /// request's failure (its change is stored): the entries stay unpublished and are published again later.
+    /// Records the history entries the log does not have yet (<see cref="LineEvents"/>) and waits for them. A failed
+    /// write is not a failure of the change (it is stored): the entries stay unpublished, and the line publishes them
+    /// again a few seconds later, and anyway on its next change, activation or deactivation.
     /// </summary>
     public async Task PublishAsync()
     {
-        if (!LineEvents.HasUnpublished(Line))
+        await SettlePublishingAsync();
+        StartPublishing();
+        await SettlePublishingAsync();
+    }
+
+    private void StartPublishing()
+    {
+        if (_publishing is null && LineEvents.HasUnpublished(Line))
+        {
+            var append = events.PublishAsync(LineEvents.Unpublished(Line, time.GetUtcNow()));
+
+            // A failed append is retried even if nothing else happens on the line (continued on the grain's scheduler).
+            _ = append.ContinueWith(static (_, retry) => ((Action)retry!)(), publishLater, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+            _publishing = (append, LineEvents.Total(Line));
+        }
+    }
+
+    /// <summary>Waits for the append under way, if any, and counts its entries as published once the log has them.</summary>
+    private async Task SettlePublishingAsync()
+    {
+        if (_publishing is not { } publishing)
         {
             return;
         }
 
-        var total = LineEvents.Total(Line);
+        _publishing = null;
         try
         {
-            await events.PublishAsync(LineEvents.Unpublished(Line, time.GetUtcNow()));
+            await publishing.Append;
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Line {LineId}: events not recorded in the log yet; trying again shortly", lineId);
-            publishLater();
+            logger.LogWarning(ex, "Line {LineId}: events not recorded in the log yet; the line publishes them again shortly", lineId);
             return;
         }
 
         faults.Reached(FaultPoints.EventsPublished);
-        store.Published(total);
+        store.Published(publishing.Total);
     }
 
     /// <summary>Commits a change of a claim (fault point <see cref="FaultPoints.ClaimCommitted"/>) and delivers its notices.</summary>

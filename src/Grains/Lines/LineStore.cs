@@ -1,5 +1,4 @@
 using Warranty.Grains.Domain;
-using Warranty.Grains.Events;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
@@ -31,7 +30,7 @@ internal sealed class LineStore(IPersistentState<LineState> state, TimeProvider 
     /// </summary>
     public static bool HasInterruptedWork(LineState line) =>
         line.PendingRegistration is not null || line.Outbox.Count > 0 || line.Claims.Any(c => c.PendingShipment is not null)
-        || NeedsPeriods(line) || LineEvents.HasUnpublished(line);
+        || NeedsPeriods(line);
 
     /// <summary>The state being worked on: the last stored one, or the last one changed in memory.</summary>
     public LineState Line => state.State;
@@ -58,6 +57,12 @@ internal sealed class LineStore(IPersistentState<LineState> state, TimeProvider 
             var kept = next.Idempotency.FirstOrDefault(r => r.Key == request.Key)?.Response;
             var record = new IdempotencyRecord(request.Key, request.Fingerprint, request.ExpiresAt, response ?? kept);
             next = next with { Idempotency = Idempotency.Upsert(next.Idempotency, record, time.GetUtcNow()) };
+        }
+
+        // The count of published events only grows: a change computed before the last append was counted keeps it.
+        if (next.EventsPublished < Line.EventsPublished)
+        {
+            next = next with { EventsPublished = Line.EventsPublished };
         }
 
         var before = Committed;

@@ -10,15 +10,46 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
 {
     private NpgsqlDataSource Source => PostgresSources.For(connectionString);
 
-    public override async Task<bool> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken)
+    public override async Task<Lease> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var command = Source.CreateCommand("""
-            UPDATE read_projection SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
-            WHERE name = 'read_model' AND (lease_owner = $1 OR lease_owner IS NULL OR lease_until < now())
+            WITH previous AS (SELECT lease_owner, lease_until FROM read_projection WHERE name = 'read_model' FOR UPDATE)
+            UPDATE read_projection r SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
+            FROM previous p
+            WHERE r.name = 'read_model' AND (r.lease_owner = $1 OR r.lease_owner IS NULL OR r.lease_until < now())
+            RETURNING p.lease_owner, p.lease_until
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
         command.Parameters.Add(new NpgsqlParameter { Value = duration.TotalSeconds });
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return new Lease(false);
+        }
+
+        var tookOver = !reader.IsDBNull(0) && reader.GetString(0) != owner && !reader.IsDBNull(1);
+        return new Lease(true, tookOver ? new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero) : null);
+    }
+
+    public override async Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT p ->> 'lineId'
+            FROM (SELECT convert_from(payload, 'UTF8')::jsonb AS p FROM orleans_grain_state
+                  WHERE service_id = $1 AND grain_type = 'line' AND payload IS NOT NULL AND modified_at >= $2) AS s
+            WHERE coalesce((p ->> 'eventsPublished')::int, 0)
+                  < coalesce((p ->> 'archivedHistoryCount')::int, 0) + coalesce(jsonb_array_length(p -> 'history'), 0)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = since.UtcDateTime });
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
     }
 
     public override async Task ReleaseAsync(string owner, CancellationToken cancellationToken)

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Warranty.Grains.Events;
 using Warranty.Grains.Interfaces;
+using Warranty.Grains.Storage;
 
 namespace Warranty.Grains.ReadModel;
 
@@ -16,8 +19,14 @@ namespace Warranty.Grains.ReadModel;
 /// PostgreSQL's identity does when a redelivery inserts nothing). So the position only moves over sequences seen
 /// without a hole; events after a hole are applied at once (every change is idempotent) and read again until the hole
 /// fills or has stayed empty for <see cref="HoleTimeout"/>.
+/// <para><b>Sweep.</b> A silo that dies between a line's write and its log append leaves that line's newest entries
+/// unpublished until the line next activates. So the projecting silo looks for such lines in the grains' stored state
+/// (<see cref="ReadModelStore.UnpublishedLinesAsync"/>) and activates them, which publishes what they hold: when it
+/// takes the lease over from a silo that never gave it up, and when membership declares a silo dead; each time over
+/// the states written in the minutes before.</para>
 /// </remarks>
-public sealed class Projector(ReadModelStore store, IEventLog log, ILogger<Projector> logger) : BackgroundService
+public sealed class Projector(
+    ReadModelStore store, IEventLog log, IServiceProvider services, IOptions<WarrantyStorageOptions> storage, ILogger<Projector> logger) : BackgroundService
 {
     /// <summary>Events read and applied in one step.</summary>
     public const int PageSize = 2000;
@@ -35,14 +44,22 @@ public sealed class Projector(ReadModelStore store, IEventLog log, ILogger<Proje
 
     private DateTimeOffset _statusAt = DateTimeOffset.MinValue;
 
+    /// <summary>How far back a sweep looks before a silo's death was noticed (membership declares a silo dead within a minute).</summary>
+    private static readonly TimeSpan SweepMargin = TimeSpan.FromMinutes(3);
+
+    /// <summary>A sweep to make from this time on, once this silo holds the lease; null when none is due.</summary>
+    private DateTimeOffset? _sweepFrom;
+
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
-    private (long Sequence, DateTimeOffset Since)? _hole;
+    /// <summary>Sequences missing after the position, with when each was first seen missing.</summary>
+    private readonly Dictionary<long, DateTimeOffset> _holes = [];
 
     /// <summary>This silo's name in the lease.</summary>
     public string Owner => _owner;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _ = Task.Run(() => WatchMembershipAsync(stoppingToken), stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             bool more;
@@ -71,10 +88,22 @@ public sealed class Projector(ReadModelStore store, IEventLog log, ILogger<Proje
     /// <summary>One step; true when there may be more to apply at once.</summary>
     public async Task<bool> StepAsync(CancellationToken cancellationToken)
     {
-        if (!await store.TryLeaseAsync(_owner, LeaseDuration, cancellationToken))
+        var lease = await store.TryLeaseAsync(_owner, LeaseDuration, cancellationToken);
+        if (!lease.Held)
         {
             WarrantyMetrics.Projection(null);
             return false;
+        }
+
+        if (lease.ExpiredAt is { } expired)
+        {
+            logger.LogInformation("Read model: took the projection over from a silo whose lease ran out at {Expired:o}", expired);
+            Sweep(expired - LeaseDuration - SweepMargin);
+        }
+
+        if (_sweepFrom is { } from)
+        {
+            await SweepAsync(from, cancellationToken);
         }
 
         if (DateTimeOffset.UtcNow - _statusAt >= StatusEvery)
@@ -100,32 +129,85 @@ public sealed class Projector(ReadModelStore store, IEventLog log, ILogger<Proje
         return next > position && page.Count == PageSize;
     }
 
-    /// <summary>How far the position may move over <paramref name="page"/>: the run of sequences after it with no hole, or past a hole that timed out.</summary>
+    private void Sweep(DateTimeOffset from) => _sweepFrom = _sweepFrom is { } earlier && earlier < from ? earlier : from;
+
+    /// <summary>Activates every line whose stored state, written since <paramref name="from"/>, holds unpublished entries.</summary>
+    private async Task SweepAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        var lines = await store.UnpublishedLinesAsync(storage.Value.ServiceId, from, cancellationToken);
+        var grains = services.GetRequiredService<IGrainFactory>();
+        foreach (var lineId in lines)
+        {
+            // Activating the line publishes what it holds (LineGrain.OnActivateAsync); an active one publishes on its own.
+            await grains.GetGrain<ILineGrain>(lineId).GetAsync();
+        }
+
+        _sweepFrom = null;
+        logger.Log(
+            lines.Count > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Read model: swept lines written since {From:o}: {Count} held unpublished events and were activated", from, lines.Count);
+    }
+
+    /// <summary>Notes a sweep when membership declares a silo dead (silos already dead when this one starts are not news).</summary>
+    private async Task WatchMembershipAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetService<IClusterMembershipService>() is not { } membership)
+        {
+            return;
+        }
+
+        HashSet<SiloAddress>? dead = null;
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken))
+            {
+                var now = snapshot.Members.Values.Where(m => m.Status == SiloStatus.Dead).Select(m => m.SiloAddress).ToHashSet();
+                if (dead is not null && now.Except(dead).Any())
+                {
+                    logger.LogInformation("Read model: a silo died ({Silos}); lines it left unpublished will be swept", string.Join(", ", now.Except(dead)));
+                    Sweep(DateTimeOffset.UtcNow - SweepMargin);
+                }
+
+                dead = now;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Read model: membership updates stopped; sweeps now only follow lease takeovers");
+        }
+    }
+
+    /// <summary>
+    /// How far the position may move over <paramref name="page"/>: the run of sequences after it with no hole, and past
+    /// every hole first seen at least <see cref="HoleTimeout"/> ago.
+    /// </summary>
     private long Contiguous(long position, IReadOnlyList<StoredEvent> page, DateTimeOffset now)
     {
+        foreach (var seen in _holes.Keys.Where(h => h <= position).ToList())
+        {
+            _holes.Remove(seen);
+        }
+
         var next = position;
         foreach (var e in page)
         {
-            if (e.Sequence == next + 1)
+            for (var hole = next + 1; hole < e.Sequence; hole++)
             {
-                next = e.Sequence;
-                continue;
+                var since = _holes.TryGetValue(hole, out var first) ? first : _holes[hole] = now;
+                if (now - since < HoleTimeout)
+                {
+                    return next;
+                }
             }
 
-            var hole = next + 1;
-            if (_hole is not { } seen || seen.Sequence != hole)
+            if (e.Sequence > next + 1)
             {
-                _hole = (hole, now);
-                break;
+                logger.LogDebug("Read model: sequences {From}..{To} unused for {Timeout}; moving past them", next + 1, e.Sequence - 1, HoleTimeout);
             }
 
-            if (now - seen.Since < HoleTimeout)
-            {
-                break;
-            }
-
-            logger.LogDebug("Read model: sequences {From}..{To} unused for {Timeout}; moving past them", hole, e.Sequence - 1, HoleTimeout);
-            _hole = null;
             next = e.Sequence;
         }
 

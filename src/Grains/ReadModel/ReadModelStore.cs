@@ -6,13 +6,27 @@ namespace Warranty.Grains.ReadModel;
 public sealed record ChargedLine(string LineId, DateOnly ServiceStartDate, DateOnly? TerminatedOn);
 
 /// <summary>
+/// The projection's lease after an attempt to take or renew it: <paramref name="Held"/> by the caller or not; when the
+/// caller took it over from another owner that never gave it up (it died), <paramref name="ExpiredAt"/> is when that
+/// owner's lease ran out.
+/// </summary>
+public sealed record Lease(bool Held, DateTimeOffset? ExpiredAt = null);
+
+/// <summary>
 /// The read tables and the projection's place in the log, in the grains' store (<c>read_*</c>: postgres/0004 and
 /// sqlite/0003). One implementation per engine; what goes in them is decided by <see cref="ReadChanges"/>.
 /// </summary>
 public abstract class ReadModelStore
 {
-    /// <summary>Takes or renews the projection's lease for <paramref name="owner"/>; false while another owner holds it.</summary>
-    public abstract Task<bool> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken);
+    /// <summary>Takes or renews the projection's lease for <paramref name="owner"/>; not held while another owner holds it.</summary>
+    public abstract Task<Lease> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The lines of service <paramref name="serviceId"/> whose state, written at or after <paramref name="since"/>,
+    /// holds history entries it has not counted as published (<c>LineState.EventsPublished</c>): what a crash between a
+    /// line's write and its log append leaves behind, read from the grains' stored state.
+    /// </summary>
+    public abstract Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>Gives the lease up (a silo shutting down), so another silo projects at once.</summary>
     public abstract Task ReleaseAsync(string owner, CancellationToken cancellationToken);

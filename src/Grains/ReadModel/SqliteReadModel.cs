@@ -11,9 +11,22 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
     /// <summary>SQLite's clock as the tables keep times: ISO 8601 text in UTC, which compares as it reads.</summary>
     private const string Now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-    public override async Task<bool> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken)
+    public override async Task<Lease> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        string? previousOwner = null, previousUntil = null;
+        await using (var read = Command(connection, "SELECT lease_owner, lease_until FROM read_projection WHERE name = 'read_model'"))
+        {
+            read.Transaction = transaction;
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                previousOwner = reader.IsDBNull(0) ? null : reader.GetString(0);
+                previousUntil = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+        }
+
         await using var command = Command(
             connection,
             $"""
@@ -22,7 +35,34 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
             """,
             ("$owner", owner),
             ("$duration", $"+{duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} seconds"));
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        command.Transaction = transaction;
+        var held = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return new Lease(held, held && previousOwner is not null && previousOwner != owner && previousUntil is not null ? Time(previousUntil) : null);
+    }
+
+    public override async Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT json_extract(t, '$.lineId')
+            FROM (SELECT CAST(payload AS TEXT) AS t FROM orleans_grain_state
+                  WHERE service_id = $service AND grain_type = 'line' AND payload IS NOT NULL AND modified_at >= $since)
+            WHERE coalesce(json_extract(t, '$.eventsPublished'), 0)
+                  < coalesce(json_extract(t, '$.archivedHistoryCount'), 0) + coalesce(json_array_length(t, '$.history'), 0)
+            """,
+            ("$service", serviceId),
+            ("$since", since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
     }
 
     public override async Task ReleaseAsync(string owner, CancellationToken cancellationToken)

@@ -18,18 +18,27 @@ public sealed class BillingCollection : ICollectionFixture<BillingApiFactory>
     public const string Name = "Billing run on PostgreSQL";
 }
 
+/// <summary>Issue 14's comparison on PostgreSQL, over 10,000 lines (<c>WARRANTY_BILLING_LINES</c> overrides, for a quicker local run).</summary>
+[Collection(BillingCollection.Name)]
+public sealed class PostgresBillingRunTests(BillingApiFactory factory, ITestOutputHelper output)
+    : BillingRunTests(factory, output, Lines())
+{
+    private static int Lines() => int.TryParse(Environment.GetEnvironmentVariable("WARRANTY_BILLING_LINES"), out var n) && n > 0 ? n : 10_000;
+}
+
+/// <summary>The same comparison on the embedded SQLite store, over fewer lines.</summary>
+[Collection(SqliteApiCollection.Name)]
+public sealed class SqliteBillingRunTests(SqliteApiFactory factory, ITestOutputHelper output) : BillingRunTests(factory, output, 300);
+
 /// <summary>
 /// Issue 14: the billing run (<c>GET /v1/admin/billing/{month}</c>) is exactly what each line's
 /// <c>GET /v1/lines/{lineId}/charges?month=</c> answers (BIL-1..4), item for item and yen for yen, for lines with mixed
 /// histories: with and without the option, starts over a year, repairs with and without excess and loaners, exchanges
 /// (1st and 2nd use), withdrawn claims, terminations (past and future) and cancellations, all back-dated.
 /// </summary>
-[Collection(BillingCollection.Name)]
-public sealed class BillingRunTests(BillingApiFactory factory, ITestOutputHelper output)
+public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper output, int lineCount)
 {
-    /// <summary>How many lines the comparison makes (WARRANTY_BILLING_LINES overrides, for a quicker local run).</summary>
-    private static readonly int LineCount =
-        int.TryParse(Environment.GetEnvironmentVariable("WARRANTY_BILLING_LINES"), out var n) && n > 0 ? n : 10_000;
+    private int LineCount { get; } = lineCount;
 
     private static readonly string[] Months = ["2025-12", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"];
 
@@ -54,18 +63,18 @@ public sealed class BillingRunTests(BillingApiFactory factory, ITestOutputHelper
             new ParallelOptions { MaxDegreeOfParallelism = 32 },
             async (line, _) => await StoryAsync(line.id, new Random(line.i), deviceTac, stockTac));
 
-        await CaughtUpAsync();
+        await BillingComparison.CaughtUpAsync(_admin);
         output.WriteLine($"{LineCount} lines' histories made and projected in {stories.Elapsed.TotalSeconds:0.0} s");
         foreach (var month in Months)
         {
-            var (items, summary) = await RunAsync(month);
+            var (items, summary) = await BillingComparison.RunAsync(_admin, month);
             var byLine = items.Where(i => i.LineId.StartsWith(prefix, StringComparison.Ordinal)).GroupBy(i => i.LineId).ToDictionary(g => g.Key, g => g.ToList());
             Assert.Equal(items.Select(i => i.LineId).Order(StringComparer.Ordinal), items.Select(i => i.LineId));
 
-            var expected = new Dictionary<string, List<Item>>();
+            var expected = new Dictionary<string, List<BillingComparison.Item>>();
             await Parallel.ForEachAsync(lineIds, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (lineId, _) =>
             {
-                var charges = await ChargesAsync(lineId, month);
+                var charges = await BillingComparison.ChargesAsync(_http, lineId, month);
                 lock (expected)
                 {
                     expected[lineId] = charges;
@@ -88,6 +97,22 @@ public sealed class BillingRunTests(BillingApiFactory factory, ITestOutputHelper
                 $"{month}: {summary["lines"]} lines, {items.Count} items ({string.Join(", ", items.GroupBy(i => i.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}), " +
                 $"{summary["totalYen"]} yen, tax {summary["taxYen"]}: identical to {LineCount} lines' charges");
         }
+
+        // The CSV holds the same records as the NDJSON.
+        var (june, juneSummary) = await BillingComparison.RunAsync(_admin, "2026-06");
+        var (csvItems, csvSummary) = await CsvAsync("2026-06");
+        Assert.Equal(june, csvItems);
+        Assert.Equal(
+            ["summary", "2026-06", "", "", "", "", juneSummary["totalYen"]!.ToString(), juneSummary["taxYen"]!.ToString(), "", juneSummary["lines"]!.ToString(), juneSummary["items"]!.ToString(), "true", "0"],
+            csvSummary);
+
+        // A rebuild empties the read model and projects the log again, to the same run.
+        await Ok(_admin.PostJsonAsync("/v1/admin/projections/rebuild"), "rebuild", HttpStatusCode.Accepted);
+        var rebuilding = System.Diagnostics.Stopwatch.StartNew();
+        await BillingComparison.CaughtUpAsync(_admin);
+        output.WriteLine($"rebuilt from the log in {rebuilding.Elapsed.TotalSeconds:0.0} s");
+        var (rebuilt, _) = await BillingComparison.RunAsync(_admin, "2026-06");
+        Assert.Equal(june, rebuilt);
     }
 
     /// <summary>One line's history, drawn from <paramref name="random"/>; every request back-dated to before "now" (2026-06-15).</summary>
@@ -182,39 +207,20 @@ public sealed class BillingRunTests(BillingApiFactory factory, ITestOutputHelper
         return tac;
     }
 
-    private async Task CaughtUpAsync()
+    private async Task<(List<BillingComparison.Item> Items, string[] Summary)> CsvAsync(string month)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (true)
-        {
-            var status = await Ok(_admin.GetJsonAsync("/v1/admin/projections"), "projection");
-            if (status["eventsBehind"]!.GetValue<long>() == 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"the projection did not catch up: {status.ToJsonString()}");
-            await Task.Delay(200);
-        }
-    }
-
-    private async Task<(List<Item> Items, JsonObject Summary)> RunAsync(string month)
-    {
-        using var response = await _admin.GetAsync($"/v1/admin/billing/{month}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/admin/billing/{month}");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        using var response = await _admin.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
-        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        var summary = lines[^1];
-        Assert.Equal("summary", summary["type"]!.GetValue<string>());
-        Assert.Equal(month, summary["month"]!.GetValue<string>());
-        Assert.All(lines[..^1], l => Assert.Equal("item", l["type"]!.GetValue<string>()));
-        return (lines[..^1].Select(l => Item.Of(l["lineId"]!.GetValue<string>(), l)).ToList(), summary);
-    }
-
-    private async Task<List<Item>> ChargesAsync(string lineId, string month)
-    {
-        var charges = await Ok(_http.GetJsonAsync($"/v1/lines/{lineId}/charges?month={month}"), "charges");
-        return charges["items"]!.AsArray().Select(i => Item.Of(lineId, i!)).ToList();
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var rows = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split(',')).ToList();
+        Assert.Equal("record,month,line_id,kind,claim_id,date,amount_yen,tax_yen,taxable,lines,items,open,events_behind", string.Join(',', rows[0]));
+        Assert.All(rows[1..^1], r => Assert.Equal("item", r[0]));
+        var items = rows[1..^1]
+            .Select(r => new BillingComparison.Item(r[2], r[3], r[4].Length == 0 ? null : r[4], r[5], int.Parse(r[6], CultureInfo.InvariantCulture), int.Parse(r[7], CultureInfo.InvariantCulture), r[8] == "true"))
+            .ToList();
+        return (items, rows[^1]);
     }
 
     private static async Task<JsonNode> Ok(Task<(HttpStatusCode Status, JsonNode? Body)> request, string what, HttpStatusCode expected = HttpStatusCode.OK)
@@ -232,16 +238,4 @@ public sealed class BillingRunTests(BillingApiFactory factory, ITestOutputHelper
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static string At(DateOnly date, int hour) => $"{Date(date)}T{hour:00}:00:00+09:00";
-
-    private sealed record Item(string LineId, string Kind, string? ClaimId, string Date, int AmountYen, int TaxYen, bool Taxable)
-    {
-        public static Item Of(string lineId, JsonNode node) => new(
-            lineId,
-            node["kind"]!.GetValue<string>(),
-            node["claimId"]?.GetValue<string>(),
-            node["date"]!.GetValue<string>(),
-            node["amountYen"]!.GetValue<int>(),
-            node["taxYen"]!.GetValue<int>(),
-            node["taxable"]!.GetValue<bool>());
-    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using Warranty.Grains.Events;
 using Warranty.Grains.Hosting;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
@@ -21,6 +22,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 
     public static SettableClock Clock { get; } = new(Now);
 
+    /// <summary>The silo's event log (memory), which a test can make refuse writes.</summary>
+    public static FlakyEventLog EventLog { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -34,6 +38,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.WithSiloSettings(memory).ConfigureSilo((_, silo) =>
         {
             silo.AddWarrantyStorage();
+            silo.Services.AddSingleton<IEventLog>(EventLog);
             silo.Services.AddSingleton<IFaultInjector>(Faults);
             silo.Services.AddKeyedSingleton<TimeProvider>(RulesClock.Key, Clock);
             silo.Services.AddWarrantyGrainServices();
@@ -49,6 +54,28 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 public sealed class GrainCollection : ICollectionFixture<GrainClusterFixture>
 {
     public const string Name = "Grains in process";
+}
+
+/// <summary>The memory event log, whose next writes can be made to fail as if the database were down.</summary>
+public sealed class FlakyEventLog : IEventLog
+{
+    private readonly MemoryEventLog _log = new();
+    private int _failures;
+
+    /// <summary>The next <paramref name="writes"/> appends fail.</summary>
+    public void FailNext(int writes) => Volatile.Write(ref _failures, writes);
+
+    public Task AppendAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken = default) =>
+        Interlocked.Decrement(ref _failures) >= 0
+            ? Task.FromException(new InvalidOperationException("The event log refused the write (test)."))
+            : _log.AppendAsync(events, cancellationToken);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default) =>
+        _log.ReadAsync(afterSequence, max, cancellationToken);
+
+    /// <summary>The events of line <paramref name="lineId"/> in the log, in its order.</summary>
+    public async Task<List<LogEvent>> OfAsync(string lineId) =>
+        (await _log.ReadAsync(0, int.MaxValue)).Select(e => e.Event).Where(e => e.LineId == lineId).ToList();
 }
 
 /// <summary>Throws once at an armed point, as if the process had died there.</summary>

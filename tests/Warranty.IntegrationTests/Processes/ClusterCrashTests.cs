@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Warranty.IntegrationTests.Billing;
 using Warranty.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -106,6 +107,22 @@ public sealed class ClusterCrashTests(ITestOutputHelper log)
             Assert.All(check["stock"]!.AsArray(), s => Assert.True(
                 Long(s!, "apiQuantity") == Long(s!, "initial") - Long(s!, "deliveries") && Long(s!, "storedQuantity") == Long(s!, "apiQuantity"), output));
             Assert.True(exitCode == 0, output);
+
+            // Issue 14: the billing run, read from the event log's projection, against every seeded line's charges:
+            // nothing missing, nothing twice, after the kills.
+            using var admin = new HttpClient { BaseAddress = frontDoor.BaseAddress };
+            if (environment.TryGetValue("WARRANTY_TOKEN", out var token))
+            {
+                admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            }
+
+            var lineIds = Enumerable.Range(0, 200).Select(i => $"CC-{i:D8}").Concat(Enumerable.Range(0, 60).Select(i => $"CX-{i:D8}")).ToList();
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, JapanZone).DateTime);
+            foreach (var month in new[] { today.AddMonths(-1), today }.Select(d => d.ToString("yyyy-MM", CultureInfo.InvariantCulture)).Distinct())
+            {
+                var (lines, items, total) = await BillingComparison.AssertMatchesChargesAsync(admin, lineIds, month);
+                log.WriteLine($"billing run {month}: {lines} lines, {items} items, {total} yen: identical to the {lineIds.Count} lines' charges");
+            }
         }
         finally
         {
@@ -117,6 +134,8 @@ public sealed class ClusterCrashTests(ITestOutputHelper log)
             work.Delete(recursive: true);
         }
     }
+
+    private static readonly TimeZoneInfo JapanZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo");
 
     private static string Port() => TestData.FreePort().ToString(CultureInfo.InvariantCulture);
 
