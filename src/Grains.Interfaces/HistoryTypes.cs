@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Warranty.Grains.Interfaces;
@@ -183,29 +184,49 @@ public static class HistoryValues
     /// </summary>
     public static JsonObject Json(HistoryEntry entry)
     {
-        var data = new JsonObject();
-        if (HistoryTypes.Find(entry.Type) is { } type)
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            foreach (var field in type.Fields)
-            {
-                data[field.Name] = entry.Data.GetValueOrDefault(field.Name) is { } value ? Value(field.Kind, value) : null;
-            }
+            writer.WriteStartObject();
+            WriteValues(writer, entry);
+            writer.WriteEndObject();
         }
-        else
+
+        return JsonNode.Parse(buffer.WrittenSpan)!.AsObject();
+    }
+
+    /// <summary>Writes the entry's values, as <see cref="Json"/> shows them, as properties of the object <paramref name="writer"/> is in.</summary>
+    public static void WriteValues(Utf8JsonWriter writer, HistoryEntry entry)
+    {
+        if (HistoryTypes.Find(entry.Type) is not { } type)
         {
             foreach (var (name, value) in entry.Data)
             {
-                data[name] = value;
+                writer.WriteString(name, value);
             }
+
+            return;
         }
 
-        return data;
+        foreach (var field in type.Fields)
+        {
+            var value = entry.Data.GetValueOrDefault(field.Name);
+            if (value is null)
+            {
+                writer.WriteNull(field.Name);
+            }
+            else if (field.Kind == HistoryValueKind.Boolean)
+            {
+                writer.WriteBoolean(field.Name, value == "true");
+            }
+            else if (field.Kind == HistoryValueKind.Integer)
+            {
+                writer.WriteNumber(field.Name, long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                writer.WriteString(field.Name, value);
+            }
+        }
     }
-
-    private static JsonNode Value(HistoryValueKind kind, string value) => kind switch
-    {
-        HistoryValueKind.Boolean => JsonValue.Create(value == "true"),
-        HistoryValueKind.Integer => JsonValue.Create(long.Parse(value, NumberStyles.Integer, CultureInfo.InvariantCulture)),
-        _ => JsonValue.Create(value),
-    };
 }

@@ -4,16 +4,35 @@ namespace Warranty.Grains.Interfaces;
 public sealed record BillingItem(string LineId, ChargeItem Item);
 
 /// <summary>
+/// A correction of month <paramref name="Month"/> (<c>yyyy-MM</c>), which an earlier run already closed: an item a late,
+/// back-dated change added to that month (a charge, or a fee now due) or took away (a fee no longer due: a negative
+/// amount). It is billed by the run that closes with it.
+/// </summary>
+public sealed record BillingAdjustment(string LineId, string Month, ChargeItem Item);
+
+/// <summary>
 /// The end of a billing run of <paramref name="Month"/> (<c>yyyy-MM</c>): how many lines had items, how many items, their
-/// total and the tax in it. <paramref name="Open"/>: the month has not ended in Japan, so more items may come.
+/// total and the tax in it, then the adjustments to closed months and their total. <paramref name="Open"/>: the month
+/// has not ended in Japan, so more items may come. <paramref name="Closed"/>: the month is closed (by this run or an
+/// earlier one): what changes it from now on comes as adjustments in later runs.
 /// <paramref name="ProjectedThrough"/> is the last event of the log the read model had applied when the run began;
 /// <paramref name="EventsBehind"/> how many recorded events it had not applied yet (0: the run is complete).
 /// </summary>
 public sealed record BillingSummary(
-    string Month, bool Open, int Lines, int Items, long TotalYen, long TaxYen, long ProjectedThrough, long EventsBehind);
+    string Month,
+    bool Open,
+    bool Closed,
+    int Lines,
+    int Items,
+    long TotalYen,
+    long TaxYen,
+    int Adjustments,
+    long AdjustmentsYen,
+    long ProjectedThrough,
+    long EventsBehind);
 
-/// <summary>The run's records in order: every item, line by line, then one summary.</summary>
-public sealed record BillingRecord(BillingItem? Item, BillingSummary? Summary);
+/// <summary>The run's records in order: every item, line by line, then the adjustments, then one summary.</summary>
+public sealed record BillingRecord(BillingItem? Item, BillingSummary? Summary, BillingAdjustment? Adjustment = null);
 
 /// <summary>
 /// How far the read model has got: <paramref name="Position"/> is the last event of the log it has applied (every

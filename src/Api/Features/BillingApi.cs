@@ -20,7 +20,7 @@ public static class BillingApi
 
     /// <summary>The billing run's CSV columns, in order (docs/billing.md).</summary>
     public static readonly string[] CsvColumns =
-        ["record", "month", "line_id", "kind", "claim_id", "date", "amount_yen", "tax_yen", "taxable", "lines", "items", "open", "events_behind"];
+        ["record", "month", "line_id", "kind", "claim_id", "date", "amount_yen", "tax_yen", "taxable", "lines", "items", "open", "closed", "adjustments", "adjustments_yen", "events_behind"];
 
     public sealed record BillingMonth([property: Microsoft.AspNetCore.Mvc.FromRoute(Name = "month")] string? Month) : RequestInput<(int Year, int Month)>
     {
@@ -35,8 +35,10 @@ public static class BillingApi
             .WithSummary("The monthly billing run: every line's charges of a month (BIL-1..4)")
             .WithDescription(
                 "Streams every charge item of the month (yyyy-MM) for every line, in line order, each line's items as " +
-                "GET /v1/lines/{lineId}/charges?month= lists them, then one summary: lines, items, total yen, the tax in it, " +
-                "whether the month is still open, and how far the read model had got. `Accept: text/csv` gives CSV " +
+                "GET /v1/lines/{lineId}/charges?month= lists them, then the adjustments of months closed earlier (items a late, " +
+                "back-dated change added to them, or fees it took back), then one summary: lines, items, total yen, the tax in it, " +
+                "the adjustments' count and total, whether the month is still open or closed, and how far the read model had got. " +
+                "The first complete run of a month that has ended closes it: it bills its items and adjustments. `Accept: text/csv` gives CSV " +
                 $"(columns {string.Join(", ", CsvColumns)}), anything else NDJSON (one BillingRunRecord per line). " +
                 $"`{ErrorCodes.NoReadModel}` (409) with the memory store.")
             .Produces<BillingRunRecord>(StatusCodes.Status200OK, ImportApi.NdjsonMediaType, CsvMediaType)
@@ -136,6 +138,9 @@ public enum BillingRecordType
     /// <summary>A charge item of one line.</summary>
     Item,
 
+    /// <summary>A correction of a month an earlier run closed (<c>month</c>): an item added late, or a fee taken back (negative).</summary>
+    Adjustment,
+
     /// <summary>The last record: the run's totals.</summary>
     Summary,
 }
@@ -155,23 +160,31 @@ public sealed record BillingRunRecord(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Taxable = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Month = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Open = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] bool? Closed = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Lines = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Items = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? TotalYen = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Adjustments = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? AdjustmentsYen = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? ProjectedThrough = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? EventsBehind = null)
 {
     public static BillingRunRecord Of(BillingRecord record) => record switch
     {
         { Item: { } i } => new(BillingRecordType.Item, i.LineId, i.Item.Kind, i.Item.ClaimId, i.Item.Date, i.Item.AmountYen, i.Item.TaxYen, i.Item.Taxable),
+        { Adjustment: { } a } => new(
+            BillingRecordType.Adjustment, a.LineId, a.Item.Kind, a.Item.ClaimId, a.Item.Date, a.Item.AmountYen, a.Item.TaxYen, a.Item.Taxable, a.Month),
         { Summary: { } s } => new(
             BillingRecordType.Summary,
             TaxYen: s.TaxYen,
             Month: s.Month,
             Open: s.Open,
+            Closed: s.Closed,
             Lines: s.Lines,
             Items: s.Items,
             TotalYen: s.TotalYen,
+            Adjustments: s.Adjustments,
+            AdjustmentsYen: s.AdjustmentsYen,
             ProjectedThrough: s.ProjectedThrough,
             EventsBehind: s.EventsBehind),
         _ => throw new ArgumentException("A billing record is an item or a summary.", nameof(record)),
@@ -194,6 +207,9 @@ public sealed record BillingRunRecord(
             Lines?.ToString(c) ?? "",
             Items?.ToString(c) ?? "",
             Open is { } open ? (open ? "true" : "false") : "",
+            Closed is { } closed ? (closed ? "true" : "false") : "",
+            Adjustments?.ToString(c) ?? "",
+            AdjustmentsYen?.ToString(c) ?? "",
             EventsBehind?.ToString(c) ?? ""]).Append('\n');
     }
 }

@@ -55,4 +55,35 @@ public static class BillingRules
             .ToList();
         return new ChargesView(line.LineId, $"{year:0000}-{month:00}", items, items.Sum(i => i.AmountYen));
     }
+
+    /// <summary>
+    /// Which closed months' fees a line's changed facts correct: for each closed month (a month index, with the log
+    /// position when it was closed) that the change came after, +1 when the fee is due now and was not billed (a line
+    /// recorded late with an earlier start), -1 when it was billed and is no longer due (a termination back-dated before
+    /// it). <paramref name="billedMonths"/> are the months closed runs billed its fee for.
+    /// </summary>
+    public static IEnumerable<(int Month, int Sign)> FeeCorrections(
+        bool hasOption, DateOnly serviceStartDate, DateOnly? terminatedOn, long changedSequence, IReadOnlyCollection<int> billedMonths,
+        IEnumerable<(int Month, long Position)> closedMonths)
+    {
+        var charged = ChargedMonths(serviceStartDate, terminatedOn);
+        foreach (var (month, position) in closedMonths)
+        {
+            if (position >= changedSequence)
+            {
+                continue;
+            }
+
+            var due = hasOption && IsCharged(month, charged);
+            var billed = billedMonths.Contains(month);
+            if (due != billed)
+            {
+                yield return (month, due ? 1 : -1);
+            }
+        }
+    }
+
+    /// <summary>A fee correction of <paramref name="year"/>-<paramref name="month"/>: the fee, or its credit (<paramref name="sign"/> -1).</summary>
+    public static ChargeItem FeeCorrection(int year, int month, int sign) =>
+        new(ChargeKind.MonthlyFee, null, new DateOnly(year, month, 1), sign * Terms.MonthlyFeeYen, sign * Terms.MonthlyFeeTaxYen, true);
 }

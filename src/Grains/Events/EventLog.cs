@@ -96,7 +96,7 @@ public sealed class PostgresEventLog(string connectionString) : IEventLog
 
         await using var command = Source.CreateCommand("""
             INSERT INTO warranty_events (event_id, line_id, type, at, recorded_at, data)
-            SELECT id, line, type, at, recorded, data::jsonb
+            SELECT id, line, type, at, recorded, data
             FROM unnest(@ids, @lines, @types, @ats, @recorded, @data) AS e(id, line, type, at, recorded, data)
             WHERE NOT EXISTS (SELECT 1 FROM warranty_events w WHERE w.event_id = e.id)
             ON CONFLICT (event_id) DO NOTHING
@@ -113,7 +113,7 @@ public sealed class PostgresEventLog(string connectionString) : IEventLog
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default)
     {
         await using var command = Source.CreateCommand("""
-            SELECT sequence, event_id, line_id, type, at, recorded_at, data::text
+            SELECT sequence, event_id, line_id, type, at, recorded_at, data
             FROM warranty_events WHERE sequence > @after ORDER BY sequence LIMIT @max
             """);
         command.Parameters.Add(new NpgsqlParameter<long>("after", afterSequence));

@@ -4,15 +4,19 @@ using Microsoft.Extensions.Logging;
 namespace Warranty.Grains.Events;
 
 /// <summary>
-/// Appends the grains' events to the log in batches: every event a silo's grains publish while a write is under way
-/// goes in the next write, so a busy silo makes a few log writes per round trip instead of one per change. A caller's
-/// task completes once its events are in the log (or fails with the write), so a grain counts them as published only
-/// then.
+/// Appends the grains' events to the log in batches: a write takes every event published in the
+/// <see cref="Linger"/> after its first one (up to <see cref="MaxBatch"/>), so a busy silo makes a few log writes (and
+/// commits) per second instead of one per change. Requests do not wait for it (see <c>LineProtocol.CommitAsync</c>), so
+/// the linger costs only that much delay before the events are in the log. A caller's task completes once its events
+/// are in the log (or fails with the write), so a grain counts them as published only then.
 /// </summary>
 public sealed class EventPublisher : IAsyncDisposable
 {
     /// <summary>At most this many events in one write.</summary>
     public const int MaxBatch = 1000;
+
+    /// <summary>How long a write waits for more events after its first.</summary>
+    public static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Writes under way at once: one fills while another is in flight.</summary>
     private const int Writers = 2;
@@ -55,10 +59,23 @@ public sealed class EventPublisher : IAsyncDisposable
         {
             batch.Clear();
             var count = 0;
-            while (count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            var until = DateTime.UtcNow + Linger;
+            while (count < MaxBatch)
             {
-                batch.Add(pending);
-                count += pending.Events.Count;
+                if (_queue.Reader.TryRead(out var pending))
+                {
+                    batch.Add(pending);
+                    count += pending.Events.Count;
+                    continue;
+                }
+
+                var left = until - DateTime.UtcNow;
+                if (batch.Count == 0 || left <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                await Task.Delay(left < TimeSpan.FromMilliseconds(2) ? TimeSpan.FromMilliseconds(2) : left);
             }
 
             if (batch.Count == 0)

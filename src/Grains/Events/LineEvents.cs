@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Interfaces;
 
@@ -46,14 +47,27 @@ public static class LineEvents
     /// </summary>
     public static string DataOf(LineState line, HistoryEntry entry)
     {
-        var data = HistoryValues.Json(entry);
-        data["actor"] = entry.Actor;
-        if (ChargesOf(line, entry) is { Count: > 0 } charges)
+        var buffer = new ArrayBufferWriter<byte>(384);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            data["charges"] = new JsonArray(charges.Select(c => (JsonNode)JsonSerializer.SerializeToNode(EventCharge.Of(c), EventJson.Options)!).ToArray());
+            writer.WriteStartObject();
+            HistoryValues.WriteValues(writer, entry);
+            writer.WriteString("actor", entry.Actor);
+            if (ChargesOf(line, entry) is { Count: > 0 } charges)
+            {
+                writer.WriteStartArray("charges");
+                foreach (var charge in charges)
+                {
+                    JsonSerializer.Serialize(writer, EventCharge.Of(charge), EventJson.Options);
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
         }
 
-        return data.ToJsonString(EventJson.Options);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static IReadOnlyList<ChargeItem> ChargesOf(LineState line, HistoryEntry entry) =>

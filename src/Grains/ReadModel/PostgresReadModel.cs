@@ -98,15 +98,18 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
     {
         LineOpened o => Command(
             """
-            INSERT INTO read_lines (line_id, plan, plan_sequence, service_start_date, has_option, first_charged_month)
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (line_id) DO NOTHING
+            INSERT INTO read_lines (line_id, plan, plan_sequence, service_start_date, has_option, first_charged_month, changed_sequence)
+            VALUES ($1, $2, $3, $4, $5, $6, $3) ON CONFLICT (line_id) DO NOTHING
             """,
             o.LineId, o.Plan, o.Sequence, o.ServiceStartDate, o.HasOption, o.FirstChargedMonth),
         PlanChanged p => Command(
             "UPDATE read_lines SET plan = $2, plan_sequence = $3 WHERE line_id = $1 AND plan_sequence < $3",
             p.LineId, p.Plan, p.Sequence),
         OptionEnded e => Command(
-            "UPDATE read_lines SET terminated_on = $2, last_charged_month = $3, end_sequence = $4 WHERE line_id = $1 AND end_sequence < $4",
+            """
+            UPDATE read_lines SET terminated_on = $2, last_charged_month = $3, end_sequence = $4, changed_sequence = greatest(changed_sequence, $4)
+            WHERE line_id = $1 AND end_sequence < $4
+            """,
             e.LineId, e.TerminatedOn, e.LastChargedMonth, e.Sequence),
         LineCancelled c => Command("UPDATE read_lines SET cancelled_on = $2 WHERE line_id = $1", c.LineId, c.CancelledOn),
         ChargeIncurred c => Command(
@@ -189,16 +192,137 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            WireNames.TryParse<ChargeKind>(reader.GetString(2), out var kind);
-            yield return new BillingItem(
-                reader.GetString(0),
-                new ChargeItem(
-                    kind,
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    reader.GetFieldValue<DateOnly>(3),
-                    reader.GetInt32(4),
-                    reader.GetInt32(5),
-                    reader.GetBoolean(6)));
+            yield return ItemOf(reader);
         }
+    }
+
+    public override async Task<IReadOnlyList<ClosedMonth>> ClosedMonthsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("SELECT month, position FROM billing_runs ORDER BY month");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var months = new List<ClosedMonth>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            months.Add(new ClosedMonth(reader.GetInt32(0), reader.GetInt64(1)));
+        }
+
+        return months;
+    }
+
+    public override async Task<IReadOnlyList<BillingItem>> UnbilledChargesAsync(IReadOnlyList<int> months, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT c.line_id, c.claim_id, c.kind, c.date, c.amount_yen, c.tax_yen, c.taxable FROM read_charges c
+            WHERE c.month = ANY($1) AND NOT EXISTS (SELECT 1 FROM billed_charges b WHERE b.event_id = c.event_id AND b.item = c.item)
+            ORDER BY c.line_id, c.month, c.claim_id, c.item
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = months.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var items = new List<BillingItem>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(ItemOf(reader));
+        }
+
+        return items;
+    }
+
+    public override async Task<IReadOnlyList<FeeFacts>> FeeChangesAsync(long afterSequence, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT l.line_id, l.service_start_date, l.has_option, l.terminated_on, l.changed_sequence,
+                   coalesce(array_agg(b.month ORDER BY b.month) FILTER (WHERE b.month IS NOT NULL), '{}')
+            FROM read_lines l LEFT JOIN billed_fees b ON b.line_id = l.line_id
+            WHERE l.changed_sequence > $1
+            GROUP BY l.line_id ORDER BY l.line_id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = afterSequence });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<FeeFacts>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new FeeFacts(
+                reader.GetString(0),
+                reader.GetFieldValue<DateOnly>(1),
+                reader.GetBoolean(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateOnly>(3),
+                reader.GetInt64(4),
+                reader.GetFieldValue<int[]>(5)));
+        }
+
+        return lines;
+    }
+
+    public override async Task<bool> CloseAsync(Closing closing, CancellationToken cancellationToken)
+    {
+        await using var connection = await Source.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var check = new NpgsqlCommand(
+            """
+            INSERT INTO billing_runs (month, position, closed_at, lines, items, total_yen, tax_yen)
+            SELECT $1, $2, now(), $3, $4, $5, $6
+            WHERE (SELECT position FROM read_projection WHERE name = 'read_model' FOR SHARE) = $2
+            ON CONFLICT (month) DO NOTHING
+            """,
+            connection,
+            transaction))
+        {
+            foreach (var value in new object[] { closing.Month, closing.Position, closing.Lines, closing.Items, closing.TotalYen, closing.TaxYen })
+            {
+                check.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            if (await check.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
+            }
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(Command(
+            """
+            INSERT INTO billed_fees (line_id, month, billed_in)
+            SELECT line_id, $1, $1 FROM read_lines
+            WHERE has_option AND first_charged_month <= $1 AND (last_charged_month IS NULL OR last_charged_month >= $1)
+            ON CONFLICT (line_id, month) DO NOTHING
+            """,
+            closing.Month));
+        batch.BatchCommands.Add(Command(
+            """
+            INSERT INTO billed_charges (event_id, item, billed_in)
+            SELECT event_id, item, $1 FROM read_charges WHERE month = $1 OR month = ANY($2)
+            ON CONFLICT (event_id, item) DO NOTHING
+            """,
+            closing.Month,
+            closing.AdjustedMonths.ToArray()));
+        foreach (var (lineId, month) in closing.FeesDue)
+        {
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO billed_fees (line_id, month, billed_in) VALUES ($1, $2, $3) ON CONFLICT (line_id, month) DO NOTHING", lineId, month, closing.Month));
+        }
+
+        foreach (var (lineId, month) in closing.FeesCredited)
+        {
+            batch.BatchCommands.Add(Command("DELETE FROM billed_fees WHERE line_id = $1 AND month = $2", lineId, month));
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    private static BillingItem ItemOf(NpgsqlDataReader reader)
+    {
+        WireNames.TryParse<ChargeKind>(reader.GetString(2), out var kind);
+        return new BillingItem(
+            reader.GetString(0),
+            new ChargeItem(
+                kind,
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetFieldValue<DateOnly>(3),
+                reader.GetInt32(4),
+                reader.GetInt32(5),
+                reader.GetBoolean(6)));
     }
 }

@@ -26,7 +26,12 @@ namespace Warranty.Grains.ReadModel;
 /// the states written in the minutes before.</para>
 /// </remarks>
 public sealed class Projector(
-    ReadModelStore store, IEventLog log, IServiceProvider services, IOptions<WarrantyStorageOptions> storage, ILogger<Projector> logger) : BackgroundService
+    ReadModelStore store,
+    IEventLog log,
+    IServiceProvider services,
+    IOptions<WarrantyStorageOptions> storage,
+    IOptions<ReadModelSettings> settings,
+    ILogger<Projector> logger) : BackgroundService
 {
     /// <summary>Events read and applied in one step.</summary>
     public const int PageSize = 2000;
@@ -37,7 +42,6 @@ public sealed class Projector(
     /// <summary>How long a hole in the sequence is waited for before it counts as unused.</summary>
     public static readonly TimeSpan HoleTimeout = TimeSpan.FromSeconds(5);
 
-    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How often the projecting silo reads its status for the metrics.</summary>
     private static readonly TimeSpan StatusEvery = TimeSpan.FromSeconds(5);
@@ -80,7 +84,7 @@ public sealed class Projector(
 
             if (!more)
             {
-                await Delay(Idle, stoppingToken);
+                await Delay(settings.Value.PollInterval, stoppingToken);
             }
         }
     }

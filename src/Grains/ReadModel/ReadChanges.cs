@@ -31,9 +31,21 @@ public sealed record ChargeIncurred(string LineId, long Sequence, string EventId
 /// <summary>What each event of the log changes in the read tables: the projection's one translation, with no I/O.</summary>
 public static class ReadChanges
 {
+    /// <summary>The event types that change the read tables; the others are not even parsed.</summary>
+    private static readonly HashSet<string> Projected = new(StringComparer.Ordinal)
+    {
+        HistoryTypes.LineCreated.Name, HistoryTypes.PlanChanged.Name, HistoryTypes.OptionTerminated.Name, HistoryTypes.LineCancelled.Name,
+        HistoryTypes.ClaimRepairCompleted.Name, HistoryTypes.ClaimExchangeDelivered.Name,
+    };
+
     public static IEnumerable<ReadChange> Of(StoredEvent stored)
     {
         var e = stored.Event;
+        if (!Projected.Contains(e.Type))
+        {
+            yield break;
+        }
+
         var data = JsonNode.Parse(e.Data)!.AsObject();
         var sequence = stored.Sequence;
         switch (e.Type)

@@ -28,6 +28,7 @@ public static class ReadModelServices
         services.TryAddSingleton(store);
         services.TryAddSingleton<IReadSide>(sp => new SqlReadSide(
             sp.GetRequiredService<ReadModelStore>(), sp.GetKeyedService<TimeProvider>(RulesClock.Key) ?? TimeProvider.System));
+        services.AddSettings<ReadModelSettings>();
         if (project)
         {
             services.AddHostedService<Projector>();

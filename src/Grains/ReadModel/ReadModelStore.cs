@@ -5,6 +5,31 @@ namespace Warranty.Grains.ReadModel;
 /// <summary>A line whose option is charged in the month asked for, with what BIL-2 and BIL-3 look at.</summary>
 public sealed record ChargedLine(string LineId, DateOnly ServiceStartDate, DateOnly? TerminatedOn);
 
+/// <summary>A month a billing run closed (a month index), and the projection's position then.</summary>
+public sealed record ClosedMonth(int Month, long Position);
+
+/// <summary>
+/// A line's fee facts (BIL-1..3), <paramref name="ChangedSequence"/> the last event that changed them, and the months
+/// closed runs billed its fee for (month indexes).
+/// </summary>
+public sealed record FeeFacts(string LineId, DateOnly ServiceStartDate, bool HasOption, DateOnly? TerminatedOn, long ChangedSequence, IReadOnlyList<int> BilledMonths);
+
+/// <summary>
+/// What closing <paramref name="Month"/> records, at projection position <paramref name="Position"/>: its totals; every
+/// fee of the month and every claim charge of the month, and of <paramref name="AdjustedMonths"/> not billed yet, as
+/// billed by it; the fees it adjusted (<paramref name="FeesDue"/> billed late, <paramref name="FeesCredited"/> taken back).
+/// </summary>
+public sealed record Closing(
+    int Month,
+    long Position,
+    int Lines,
+    int Items,
+    long TotalYen,
+    long TaxYen,
+    IReadOnlyList<int> AdjustedMonths,
+    IReadOnlyList<(string LineId, int Month)> FeesDue,
+    IReadOnlyList<(string LineId, int Month)> FeesCredited);
+
 /// <summary>
 /// The projection's lease after an attempt to take or renew it: <paramref name="Held"/> by the caller or not; when the
 /// caller took it over from another owner that never gave it up (it died), <paramref name="ExpiredAt"/> is when that
@@ -50,4 +75,19 @@ public abstract class ReadModelStore
 
     /// <summary>The claims' charges dated in month <paramref name="month"/>, in line order, then claim order, then as each claim lists them.</summary>
     public abstract IAsyncEnumerable<BillingItem> ClaimChargesAsync(int month, CancellationToken cancellationToken);
+
+    /// <summary>The months billing runs closed, in order.</summary>
+    public abstract Task<IReadOnlyList<ClosedMonth>> ClosedMonthsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Claim charges of <paramref name="months"/> that no closed run has billed, in line, claim and item order.</summary>
+    public abstract Task<IReadOnlyList<BillingItem>> UnbilledChargesAsync(IReadOnlyList<int> months, CancellationToken cancellationToken);
+
+    /// <summary>The lines whose fee facts changed after event <paramref name="afterSequence"/>, in line order.</summary>
+    public abstract Task<IReadOnlyList<FeeFacts>> FeeChangesAsync(long afterSequence, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records <paramref name="closing"/> in one transaction, only if the projection is still at its position and the
+    /// month is not closed yet; false otherwise (nothing recorded).
+    /// </summary>
+    public abstract Task<bool> CloseAsync(Closing closing, CancellationToken cancellationToken);
 }

@@ -12,11 +12,14 @@ public sealed class SqlReadSide(ReadModelStore store, TimeProvider clock) : IRea
     /// <summary>
     /// The billing run: the lines whose option is charged in the month (BIL-1..3, one fee each) merged, in line order,
     /// with the claims' charges dated in it (BIL-4), so each line's items come out as its charges endpoint lists them:
-    /// the fee first, then the claims' charges in claim order.
+    /// the fee first, then the claims' charges in claim order. Then the adjustments of closed months (see
+    /// <see cref="AdjustmentsAsync"/>), then the summary. The first complete run of a month that has ended closes it
+    /// (<see cref="ReadModelStore.CloseAsync"/>), billing its items and adjustments.
     /// </summary>
     public async IAsyncEnumerable<BillingRecord> BillingRunAsync(int year, int month, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var status = await store.StatusAsync(cancellationToken);
+        var closed = await store.ClosedMonthsAsync(cancellationToken);
         var index = JapanTime.MonthIndex(year, month);
         var (lines, items, total, tax) = (0, 0, 0L, 0L);
         string? lastLine = null;
@@ -57,8 +60,61 @@ public sealed class SqlReadSide(ReadModelStore store, TimeProvider clock) : IRea
             yield return new BillingRecord(next, null);
         }
 
+        var earlier = closed.Where(c => c.Month < index).ToList();
+        var (adjustments, feesDue, feesCredited) = await AdjustmentsAsync(earlier, cancellationToken);
+        foreach (var adjustment in adjustments)
+        {
+            yield return new BillingRecord(null, null, adjustment);
+        }
+
         var open = JapanTime.MonthIndex(JapanTime.Today(clock)) <= index;
-        yield return new BillingRecord(null, new BillingSummary($"{year:0000}-{month:00}", open, lines, items, total, tax, status.Position, status.EventsBehind));
+        var isClosed = closed.Any(c => c.Month == index);
+        if (!open && !isClosed && status.EventsBehind == 0)
+        {
+            isClosed = await store.CloseAsync(
+                new Closing(index, status.Position, lines, items, total, tax, earlier.Select(c => c.Month).ToList(), feesDue, feesCredited),
+                cancellationToken);
+        }
+
+        yield return new BillingRecord(null, new BillingSummary(
+            $"{year:0000}-{month:00}", open, isClosed, lines, items, total, tax,
+            adjustments.Count, adjustments.Sum(a => (long)a.Item.AmountYen), status.Position, status.EventsBehind));
+    }
+
+    /// <summary>
+    /// What changed in closed months since they were closed: claim charges dated in them that no closed run billed (a
+    /// back-dated repair or delivery recorded late), and fees due or no longer due by the lines' facts now
+    /// (<see cref="BillingRules.FeeCorrections"/>), in line order, then month.
+    /// </summary>
+    private async Task<(List<BillingAdjustment> Adjustments, List<(string, int)> FeesDue, List<(string, int)> FeesCredited)> AdjustmentsAsync(
+        IReadOnlyList<ClosedMonth> closed, CancellationToken cancellationToken)
+    {
+        var adjustments = new List<BillingAdjustment>();
+        var (due, credited) = (new List<(string, int)>(), new List<(string, int)>());
+        if (closed.Count == 0)
+        {
+            return (adjustments, due, credited);
+        }
+
+        foreach (var line in await store.FeeChangesAsync(closed.Min(c => c.Position), cancellationToken))
+        {
+            foreach (var (month, sign) in BillingRules.FeeCorrections(
+                line.HasOption, line.ServiceStartDate, line.TerminatedOn, line.ChangedSequence, line.BilledMonths, closed.Select(c => (c.Month, c.Position))))
+            {
+                var (y, m) = (month / 12, (month % 12) + 1);
+                adjustments.Add(new BillingAdjustment(line.LineId, $"{y:0000}-{m:00}", BillingRules.FeeCorrection(y, m, sign)));
+                (sign > 0 ? due : credited).Add((line.LineId, month));
+            }
+        }
+
+        foreach (var charge in await store.UnbilledChargesAsync(closed.Select(c => c.Month).ToList(), cancellationToken))
+        {
+            adjustments.Add(new BillingAdjustment(charge.LineId, $"{charge.Item.Date.Year:0000}-{charge.Item.Date.Month:00}", charge.Item));
+        }
+
+        // Line order, then month; within a line and month, the fee before the claims' charges (a stable sort keeps the rest).
+        var ordered = adjustments.OrderBy(a => a.LineId, StringComparer.Ordinal).ThenBy(a => a.Month, StringComparer.Ordinal).ThenBy(a => a.Item.ClaimId is null ? 0 : 1).ToList();
+        return (ordered, due, credited);
     }
 
     public Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken = default) => store.StatusAsync(cancellationToken);

@@ -118,8 +118,8 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
         LineOpened o => Command(
             connection,
             """
-            INSERT OR IGNORE INTO read_lines (line_id, plan, plan_sequence, service_start_date, has_option, first_charged_month)
-            VALUES ($line, $plan, $sequence, $start, $option, $first)
+            INSERT OR IGNORE INTO read_lines (line_id, plan, plan_sequence, service_start_date, has_option, first_charged_month, changed_sequence)
+            VALUES ($line, $plan, $sequence, $start, $option, $first, $sequence)
             """,
             ("$line", o.LineId), ("$plan", o.Plan), ("$sequence", o.Sequence), ("$start", Text(o.ServiceStartDate)), ("$option", o.HasOption), ("$first", o.FirstChargedMonth)),
         PlanChanged p => Command(
@@ -128,7 +128,10 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
             ("$line", p.LineId), ("$plan", p.Plan), ("$sequence", p.Sequence)),
         OptionEnded e => Command(
             connection,
-            "UPDATE read_lines SET terminated_on = $end, last_charged_month = $last, end_sequence = $sequence WHERE line_id = $line AND end_sequence < $sequence",
+            """
+            UPDATE read_lines SET terminated_on = $end, last_charged_month = $last, end_sequence = $sequence, changed_sequence = max(changed_sequence, $sequence)
+            WHERE line_id = $line AND end_sequence < $sequence
+            """,
             ("$line", e.LineId), ("$end", Text(e.TerminatedOn)), ("$last", e.LastChargedMonth), ("$sequence", e.Sequence)),
         LineCancelled c => Command(
             connection, "UPDATE read_lines SET cancelled_on = $date WHERE line_id = $line", ("$line", c.LineId), ("$date", Text(c.CancelledOn))),
@@ -206,17 +209,145 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            WireNames.TryParse<ChargeKind>(reader.GetString(2), out var kind);
-            yield return new BillingItem(
-                reader.GetString(0),
-                new ChargeItem(
-                    kind,
-                    reader.IsDBNull(1) ? null : reader.GetString(1),
-                    Date(reader.GetString(3)),
-                    reader.GetInt32(4),
-                    reader.GetInt32(5),
-                    reader.GetInt64(6) != 0));
+            yield return ItemOf(reader);
         }
+    }
+
+    public override async Task<IReadOnlyList<ClosedMonth>> ClosedMonthsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT month, position FROM billing_runs ORDER BY month");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var months = new List<ClosedMonth>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            months.Add(new ClosedMonth(reader.GetInt32(0), reader.GetInt64(1)));
+        }
+
+        return months;
+    }
+
+    public override async Task<IReadOnlyList<BillingItem>> UnbilledChargesAsync(IReadOnlyList<int> months, CancellationToken cancellationToken)
+    {
+        var items = new List<BillingItem>();
+        if (months.Count == 0)
+        {
+            return items;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            $"""
+            SELECT c.line_id, c.claim_id, c.kind, c.date, c.amount_yen, c.tax_yen, c.taxable FROM read_charges c
+            WHERE c.month IN ({InList(months)}) AND NOT EXISTS (SELECT 1 FROM billed_charges b WHERE b.event_id = c.event_id AND b.item = c.item)
+            ORDER BY c.line_id, c.month, c.claim_id, c.item
+            """);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(ItemOf(reader));
+        }
+
+        return items;
+    }
+
+    public override async Task<IReadOnlyList<FeeFacts>> FeeChangesAsync(long afterSequence, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT l.line_id, l.service_start_date, l.has_option, l.terminated_on, l.changed_sequence, b.month
+            FROM read_lines l LEFT JOIN billed_fees b ON b.line_id = l.line_id
+            WHERE l.changed_sequence > $after
+            ORDER BY l.line_id, b.month
+            """,
+            ("$after", afterSequence));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var lines = new List<FeeFacts>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var lineId = reader.GetString(0);
+            if (lines.Count == 0 || lines[^1].LineId != lineId)
+            {
+                lines.Add(new FeeFacts(
+                    lineId, Date(reader.GetString(1)), reader.GetInt64(2) != 0, reader.IsDBNull(3) ? null : Date(reader.GetString(3)), reader.GetInt64(4), new List<int>()));
+            }
+
+            if (!reader.IsDBNull(5))
+            {
+                ((List<int>)lines[^1].BilledMonths).Add(reader.GetInt32(5));
+            }
+        }
+
+        return lines;
+    }
+
+    public override async Task<bool> CloseAsync(Closing closing, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        async Task<int> RunAsync(string sql, params (string Name, object? Value)[] parameters)
+        {
+            await using var command = Command(connection, sql, parameters);
+            command.Transaction = transaction;
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var recorded = await RunAsync(
+            $"""
+            INSERT OR IGNORE INTO billing_runs (month, position, closed_at, lines, items, total_yen, tax_yen)
+            SELECT $month, $position, {Now}, $lines, $items, $total, $tax
+            WHERE (SELECT position FROM read_projection WHERE name = 'read_model') = $position
+            """,
+            ("$month", closing.Month), ("$position", closing.Position), ("$lines", closing.Lines), ("$items", closing.Items),
+            ("$total", closing.TotalYen), ("$tax", closing.TaxYen));
+        if (recorded != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+
+        await RunAsync(
+            """
+            INSERT OR IGNORE INTO billed_fees (line_id, month, billed_in)
+            SELECT line_id, $month, $month FROM read_lines
+            WHERE has_option AND first_charged_month <= $month AND (last_charged_month IS NULL OR last_charged_month >= $month)
+            """,
+            ("$month", closing.Month));
+        await RunAsync(
+            $"INSERT OR IGNORE INTO billed_charges (event_id, item, billed_in) SELECT event_id, item, $month FROM read_charges WHERE month IN ({InList([closing.Month, .. closing.AdjustedMonths])})",
+            ("$month", closing.Month));
+        foreach (var (lineId, month) in closing.FeesDue)
+        {
+            await RunAsync("INSERT OR IGNORE INTO billed_fees (line_id, month, billed_in) VALUES ($line, $month, $in)", ("$line", lineId), ("$month", month), ("$in", closing.Month));
+        }
+
+        foreach (var (lineId, month) in closing.FeesCredited)
+        {
+            await RunAsync("DELETE FROM billed_fees WHERE line_id = $line AND month = $month", ("$line", lineId), ("$month", month));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>Month indexes as a SQL list (integers only, so nothing to escape).</summary>
+    private static string InList(IEnumerable<int> months) => string.Join(", ", months.Select(m => m.ToString(CultureInfo.InvariantCulture)));
+
+    private static BillingItem ItemOf(SqliteDataReader reader)
+    {
+        WireNames.TryParse<ChargeKind>(reader.GetString(2), out var kind);
+        return new BillingItem(
+            reader.GetString(0),
+            new ChargeItem(
+                kind,
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                Date(reader.GetString(3)),
+                reader.GetInt32(4),
+                reader.GetInt32(5),
+                reader.GetInt64(6) != 0));
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -91,7 +91,11 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
             Assert.Equal(items.Select(i => i.LineId).Distinct().Count(), summary["lines"]!.GetValue<int>());
             Assert.Equal(items.Sum(i => (long)i.AmountYen), summary["totalYen"]!.GetValue<long>());
             Assert.Equal(items.Sum(i => (long)i.TaxYen), summary["taxYen"]!.GetValue<long>());
-            Assert.Equal(month == "2026-06" || month == "2026-07", summary["open"]!.GetValue<bool>());
+            var open = month == "2026-06" || month == "2026-07";
+            Assert.Equal(open, summary["open"]!.GetValue<bool>());
+            // An ended month's first complete run closes it; nothing changes between the runs, so no adjustments.
+            Assert.Equal(!open, summary["closed"]!.GetValue<bool>());
+            Assert.Equal(0, summary["adjustments"]!.GetValue<int>());
             Assert.Equal(0, summary["eventsBehind"]!.GetValue<long>());
             output.WriteLine(
                 $"{month}: {summary["lines"]} lines, {items.Count} items ({string.Join(", ", items.GroupBy(i => i.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}), " +
@@ -103,7 +107,7 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
         var (csvItems, csvSummary) = await CsvAsync("2026-06");
         Assert.Equal(june, csvItems);
         Assert.Equal(
-            ["summary", "2026-06", "", "", "", "", juneSummary["totalYen"]!.ToString(), juneSummary["taxYen"]!.ToString(), "", juneSummary["lines"]!.ToString(), juneSummary["items"]!.ToString(), "true", "0"],
+            ["summary", "2026-06", "", "", "", "", juneSummary["totalYen"]!.ToString(), juneSummary["taxYen"]!.ToString(), "", juneSummary["lines"]!.ToString(), juneSummary["items"]!.ToString(), "true", "false", "0", "0", "0"],
             csvSummary);
 
         // A rebuild empties the read model and projects the log again, to the same run.
@@ -215,7 +219,7 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         var rows = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split(',')).ToList();
-        Assert.Equal("record,month,line_id,kind,claim_id,date,amount_yen,tax_yen,taxable,lines,items,open,events_behind", string.Join(',', rows[0]));
+        Assert.Equal("record,month,line_id,kind,claim_id,date,amount_yen,tax_yen,taxable,lines,items,open,closed,adjustments,adjustments_yen,events_behind", string.Join(',', rows[0]));
         Assert.All(rows[1..^1], r => Assert.Equal("item", r[0]));
         var items = rows[1..^1]
             .Select(r => new BillingComparison.Item(r[2], r[3], r[4].Length == 0 ? null : r[4], r[5], int.Parse(r[6], CultureInfo.InvariantCulture), int.Parse(r[7], CultureInfo.InvariantCulture), r[8] == "true"))

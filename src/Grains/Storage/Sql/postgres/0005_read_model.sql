@@ -15,10 +15,14 @@ CREATE TABLE IF NOT EXISTS read_lines
     terminated_on       DATE NULL,
     last_charged_month  INTEGER NULL,
     end_sequence        BIGINT NOT NULL DEFAULT 0,
+    changed_sequence    BIGINT NOT NULL,
     cancelled_on        DATE NULL
 );
 
 CREATE INDEX IF NOT EXISTS read_lines_charged ON read_lines (line_id, first_charged_month, last_charged_month) WHERE has_option;
+
+-- The lines whose fee facts changed after a month was closed: the candidates for fee adjustments.
+CREATE INDEX IF NOT EXISTS read_lines_changed ON read_lines (changed_sequence);
 
 -- One row per charge item of a claim (BIL-4), keyed by the event that carried it and its place in that event.
 CREATE TABLE IF NOT EXISTS read_charges
@@ -38,6 +42,40 @@ CREATE TABLE IF NOT EXISTS read_charges
 );
 
 CREATE INDEX IF NOT EXISTS read_charges_month ON read_charges (month, line_id, claim_id, item);
+
+-- What closed billing runs billed. Unlike the tables above, these are not projected from the log but recorded by the
+-- runs, so a rebuild keeps them.
+
+-- The months billing runs closed (month indexes), with the projection's position then and the run's totals.
+CREATE TABLE IF NOT EXISTS billing_runs
+(
+    month     INTEGER PRIMARY KEY,
+    position  BIGINT NOT NULL,
+    closed_at TIMESTAMPTZ NOT NULL,
+    lines     INTEGER NOT NULL,
+    items     INTEGER NOT NULL,
+    total_yen BIGINT NOT NULL,
+    tax_yen   BIGINT NOT NULL
+);
+
+-- Each monthly fee a closed run billed (month), and which run billed it (billed_in: the month itself, or a later
+-- month's run that billed it as an adjustment). A fee credited by an adjustment is removed.
+CREATE TABLE IF NOT EXISTS billed_fees
+(
+    line_id   VARCHAR(150) COLLATE "C" NOT NULL,
+    month     INTEGER NOT NULL,
+    billed_in INTEGER NOT NULL,
+    PRIMARY KEY (line_id, month)
+);
+
+-- Each claim charge a closed run billed (by its event and place, as read_charges), and which run billed it.
+CREATE TABLE IF NOT EXISTS billed_charges
+(
+    event_id  VARCHAR(300) NOT NULL,
+    item      INTEGER NOT NULL,
+    billed_in INTEGER NOT NULL,
+    PRIMARY KEY (event_id, item)
+);
 
 -- The projection's place in the log and its lease: one silo of the cluster projects at a time.
 CREATE TABLE IF NOT EXISTS read_projection

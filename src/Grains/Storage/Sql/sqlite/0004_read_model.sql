@@ -1,4 +1,4 @@
--- The read model (issue 14), as postgres/0004_read_model.sql. Dates are yyyy-MM-dd text, times ISO 8601 text in UTC,
+-- The read model (issue 14), as postgres/0005_read_model.sql. Dates are yyyy-MM-dd text, times ISO 8601 text in UTC,
 -- booleans 0/1; text compares byte by byte (BINARY), the billing run's line order.
 CREATE TABLE IF NOT EXISTS read_lines
 (
@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS read_lines
     terminated_on       TEXT NULL,
     last_charged_month  INTEGER NULL,
     end_sequence        INTEGER NOT NULL DEFAULT 0,
+    changed_sequence    INTEGER NOT NULL,
     cancelled_on        TEXT NULL
 );
 
@@ -31,6 +32,35 @@ CREATE TABLE IF NOT EXISTS read_charges
 );
 
 CREATE INDEX IF NOT EXISTS read_charges_month ON read_charges (month, line_id, claim_id, item);
+
+CREATE INDEX IF NOT EXISTS read_lines_changed ON read_lines (changed_sequence);
+
+CREATE TABLE IF NOT EXISTS billing_runs
+(
+    month     INTEGER PRIMARY KEY,
+    position  INTEGER NOT NULL,
+    closed_at TEXT NOT NULL,
+    lines     INTEGER NOT NULL,
+    items     INTEGER NOT NULL,
+    total_yen INTEGER NOT NULL,
+    tax_yen   INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS billed_fees
+(
+    line_id   TEXT NOT NULL,
+    month     INTEGER NOT NULL,
+    billed_in INTEGER NOT NULL,
+    PRIMARY KEY (line_id, month)
+);
+
+CREATE TABLE IF NOT EXISTS billed_charges
+(
+    event_id  TEXT NOT NULL,
+    item      INTEGER NOT NULL,
+    billed_in INTEGER NOT NULL,
+    PRIMARY KEY (event_id, item)
+);
 
 CREATE TABLE IF NOT EXISTS read_projection
 (
