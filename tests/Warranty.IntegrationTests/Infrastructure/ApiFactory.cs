@@ -30,6 +30,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>The store's connection string (empty for memory storage).</summary>
+    public string ConnectionString => _connectionString;
+
     /// <summary>The value of <c>Warranty:Storage</c>.</summary>
     protected virtual string Storage => "postgres";
 
