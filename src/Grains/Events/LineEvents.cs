@@ -27,9 +27,12 @@ public static class LineEvents
     /// The events of the entries not recorded yet, recorded at <paramref name="recordedAt"/>. Entries already archived
     /// (a state from before the log) are not in the hot state any more and are left out.
     /// </summary>
-    public static IReadOnlyList<LogEvent> Unpublished(LineState line, DateTimeOffset recordedAt)
+    public static IReadOnlyList<LogEvent> Unpublished(LineState line, DateTimeOffset recordedAt) => Unpublished(line, line.EventsPublished, recordedAt);
+
+    /// <summary>The events of the entries from the <paramref name="first"/>th on (those before are published or being published).</summary>
+    public static IReadOnlyList<LogEvent> Unpublished(LineState line, int first, DateTimeOffset recordedAt)
     {
-        var from = Math.Max(line.EventsPublished, line.ArchivedHistoryCount);
+        var from = Math.Max(first, line.ArchivedHistoryCount);
         var events = new List<LogEvent>(Total(line) - from);
         for (var index = from; index < Total(line); index++)
         {

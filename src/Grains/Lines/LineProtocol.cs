@@ -40,17 +40,20 @@ internal sealed class LineProtocol(
 
     private DateOnly Today => JapanTime.Today(time);
 
-    /// <summary>The log append under way (started by the last commit) and how many entries the line has once it lands.</summary>
+    /// <summary>
+    /// The last log append started, and how many entries the line has once it lands. Appends are chained: each starts
+    /// once the one before has landed, so a line's events enter the log in its order.
+    /// </summary>
     private (Task Append, int Total)? _publishing;
 
     /// <summary>
     /// Stores <paramref name="change"/> (its notices in the outbox), sends the devices their coverage facts, and starts
-    /// recording its history entries in the event log. The request does not wait for the log: the append is settled
-    /// (counted as published) by the line's next commit, publish or deactivation, so a line's appends stay in order.
+    /// recording its history entries in the event log. Nothing here waits for the log: an append that has landed is
+    /// counted as published, one still under way is counted by a later commit, publish or deactivation.
     /// </summary>
     public async Task CommitAsync(LineChange change, KeyedRequest? request, bool answers = true)
     {
-        await SettlePublishingAsync();
+        SettleLanded();
         var before = await store.StoreAsync(change.ToStore(), request, answers);
         await _facts.SendAsync(store.Committed, before.Option?.Device?.Imei);
         StartPublishing();
@@ -63,39 +66,69 @@ internal sealed class LineProtocol(
     /// </summary>
     public async Task PublishAsync()
     {
-        await SettlePublishingAsync();
+        await SettleAsync();
         StartPublishing();
-        await SettlePublishingAsync();
+        await SettleAsync();
     }
 
+    /// <summary>Starts appending the entries neither published nor in an append under way, after that append.</summary>
     private void StartPublishing()
     {
-        if (_publishing is null && LineEvents.HasUnpublished(Line))
-        {
-            var append = events.PublishAsync(LineEvents.Unpublished(Line, time.GetUtcNow()));
-
-            // A failed append is retried even if nothing else happens on the line (continued on the grain's scheduler).
-            _ = append.ContinueWith(static (_, retry) => ((Action)retry!)(), publishLater, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
-            _publishing = (append, LineEvents.Total(Line));
-        }
-    }
-
-    /// <summary>Waits for the append under way, if any, and counts its entries as published once the log has them.</summary>
-    private async Task SettlePublishingAsync()
-    {
-        if (_publishing is not { } publishing)
+        var from = _publishing?.Total ?? Line.EventsPublished;
+        var total = LineEvents.Total(Line);
+        if (from >= total)
         {
             return;
         }
 
-        _publishing = null;
-        try
+        var entries = LineEvents.Unpublished(Line, from, time.GetUtcNow());
+        var append = _publishing is { } previous ? AfterAsync(previous.Append, entries) : events.PublishAsync(entries);
+
+        // A failed append is retried even if nothing else happens on the line (continued on the grain's scheduler).
+        _ = append.ContinueWith(static (_, retry) => ((Action)retry!)(), publishLater, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Current);
+        _publishing = (append, total);
+    }
+
+    /// <summary>Appends <paramref name="entries"/> once <paramref name="previous"/> has landed; not at all if it failed (they are published again).</summary>
+    private async Task AfterAsync(Task previous, IReadOnlyList<LogEvent> entries)
+    {
+        await previous.ConfigureAwait(false);
+        await events.PublishAsync(entries).ConfigureAwait(false);
+    }
+
+    /// <summary>Counts the appends that have landed as published, without waiting for one under way.</summary>
+    private void SettleLanded()
+    {
+        if (_publishing is { Append.IsCompleted: true })
         {
-            await publishing.Append;
+            Settle(_publishing.Value);
         }
-        catch (Exception ex)
+    }
+
+    /// <summary>Waits for the appends under way, if any, and counts their entries as published once the log has them.</summary>
+    private async Task SettleAsync()
+    {
+        if (_publishing is { } publishing)
         {
-            logger.LogWarning(ex, "Line {LineId}: events not recorded in the log yet; the line publishes them again shortly", lineId);
+            try
+            {
+                await publishing.Append;
+            }
+            catch
+            {
+                // Reported by Settle.
+            }
+
+            Settle(publishing);
+        }
+    }
+
+    private void Settle((Task Append, int Total) publishing)
+    {
+        _publishing = null;
+        if (publishing.Append.Exception is { } failed)
+        {
+            logger.LogWarning(failed.GetBaseException(), "Line {LineId}: events not recorded in the log yet; the line publishes them again shortly", lineId);
             return;
         }
 
