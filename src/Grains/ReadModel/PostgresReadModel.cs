@@ -31,17 +31,18 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
         return new Lease(true, tookOver ? new DateTimeOffset(reader.GetDateTime(1), TimeSpan.Zero) : null);
     }
 
-    public override async Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var command = Source.CreateCommand("""
-            SELECT p ->> 'lineId'
-            FROM (SELECT convert_from(payload, 'UTF8')::jsonb AS p FROM orleans_grain_state
-                  WHERE service_id = $1 AND grain_type = 'line' AND payload IS NOT NULL AND modified_at >= $2) AS s
-            WHERE coalesce((p ->> 'eventsPublished')::int, 0)
-                  < coalesce((p ->> 'archivedHistoryCount')::int, 0) + coalesce(jsonb_array_length(p -> 'history'), 0)
+            SELECT t
+            FROM (SELECT convert_from(payload, 'UTF8') AS t FROM orleans_grain_state
+                  WHERE service_id = $1 AND grain_type = 'line' AND payload IS NOT NULL AND modified_at >= $2 AND modified_at < $3) AS s
+            WHERE coalesce((t::jsonb ->> 'eventsPublished')::int, 0)
+                  < coalesce((t::jsonb ->> 'archivedHistoryCount')::int, 0) + coalesce(jsonb_array_length(t::jsonb -> 'history'), 0)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
         command.Parameters.Add(new NpgsqlParameter { Value = since.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter { Value = until.UtcDateTime });
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

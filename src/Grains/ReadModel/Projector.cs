@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Warranty.Grains.Domain;
 using Warranty.Grains.Events;
 using Warranty.Grains.Interfaces;
 using Warranty.Grains.Storage;
@@ -21,9 +23,9 @@ namespace Warranty.Grains.ReadModel;
 /// fills or has stayed empty for <see cref="HoleTimeout"/>.
 /// <para><b>Sweep.</b> A silo that dies between a line's write and its log append leaves that line's newest entries
 /// unpublished until the line next activates. So the projecting silo looks for such lines in the grains' stored state
-/// (<see cref="ReadModelStore.UnpublishedLinesAsync"/>) and activates them, which publishes what they hold: when it
-/// takes the lease over from a silo that never gave it up, and when membership declares a silo dead; each time over
-/// the states written in the minutes before.</para>
+/// (<see cref="ReadModelStore.UnpublishedLinesAsync"/>) and appends their entries from that state: when it takes the
+/// lease over from a silo that never gave it up, and when membership declares a silo dead; each time over the states
+/// written in the minutes before.</para>
 /// </remarks>
 public sealed class Projector(
     ReadModelStore store,
@@ -51,8 +53,11 @@ public sealed class Projector(
     /// <summary>How far back a sweep looks before a silo's death was noticed (membership declares a silo dead within a minute).</summary>
     private static readonly TimeSpan SweepMargin = TimeSpan.FromMinutes(3);
 
-    /// <summary>A sweep to make from this time on, once this silo holds the lease; null when none is due.</summary>
-    private DateTimeOffset? _sweepFrom;
+    /// <summary>
+    /// A sweep to make of the states written from <c>From</c> to when the death was noticed (<c>Noted</c>), once this silo
+    /// holds the lease and <see cref="SweepSettle"/> has passed; null when none is due.
+    /// </summary>
+    private (DateTimeOffset From, DateTimeOffset Noted)? _sweep;
 
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     /// <summary>Sequences missing after the position, with when each was first seen missing.</summary>
@@ -105,9 +110,9 @@ public sealed class Projector(
             Sweep(expired - LeaseDuration - SweepMargin);
         }
 
-        if (_sweepFrom is { } from)
+        if (_sweep is { } sweep && DateTimeOffset.UtcNow - sweep.Noted >= SweepSettle)
         {
-            await SweepAsync(from, cancellationToken);
+            await SweepAsync(sweep, cancellationToken);
         }
 
         if (DateTimeOffset.UtcNow - _statusAt >= StatusEvery)
@@ -133,23 +138,53 @@ public sealed class Projector(
         return next > position && page.Count == PageSize;
     }
 
-    private void Sweep(DateTimeOffset from) => _sweepFrom = _sweepFrom is { } earlier && earlier < from ? earlier : from;
+    private void Sweep(DateTimeOffset from) =>
+        _sweep = (_sweep is { } earlier && earlier.From < from ? earlier.From : from, DateTimeOffset.UtcNow);
 
-    /// <summary>Activates every line whose stored state, written since <paramref name="from"/>, holds unpublished entries.</summary>
-    private async Task SweepAsync(DateTimeOffset from, CancellationToken cancellationToken)
+    /// <summary>How long after a death is noticed its sweep runs: the live lines' own appends have landed by then.</summary>
+    private static readonly TimeSpan SweepSettle = TimeSpan.FromSeconds(10);
+
+    private static readonly JsonSerializerOptions StateJson = StateJsonOptions();
+
+    /// <summary>
+    /// Appends the unpublished entries of every line whose stored state, written in the sweep's span, holds some,
+    /// straight from that state: the lines are not activated (activating would also resume whatever else a crash
+    /// interrupted there, which is the line's business when it is next called). The log ignores ids it has, and the
+    /// line counts the entries when it next publishes.
+    /// </summary>
+    private async Task SweepAsync((DateTimeOffset From, DateTimeOffset Noted) sweep, CancellationToken cancellationToken)
     {
-        var lines = await store.UnpublishedLinesAsync(storage.Value.ServiceId, from, cancellationToken);
-        var grains = services.GetRequiredService<IGrainFactory>();
-        foreach (var lineId in lines)
+        var states = await store.UnpublishedLinesAsync(storage.Value.ServiceId, sweep.From, sweep.Noted, cancellationToken);
+        var published = 0;
+        foreach (var json in states)
         {
-            // Activating the line publishes what it holds (LineGrain.OnActivateAsync); an active one publishes on its own.
-            await grains.GetGrain<ILineGrain>(lineId).GetAsync();
+            if (JsonSerializer.Deserialize<LineState>(json, StateJson) is { Exists: true } line)
+            {
+                var entries = LineEvents.Unpublished(line, DateTimeOffset.UtcNow);
+                await log.AppendAsync(entries, cancellationToken);
+                published += entries.Count;
+            }
         }
 
-        _sweepFrom = null;
+        if (_sweep == sweep)
+        {
+            _sweep = null;
+        }
+
         logger.Log(
-            lines.Count > 0 ? LogLevel.Information : LogLevel.Debug,
-            "Read model: swept lines written since {From:o}: {Count} held unpublished events and were activated", from, lines.Count);
+            states.Count > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Read model: swept lines written from {From:o} to {Until:o}: {Lines} held unpublished entries; {Events} appended",
+            sweep.From,
+            sweep.Noted,
+            states.Count,
+            published);
+    }
+
+    private static JsonSerializerOptions StateJsonOptions()
+    {
+        var options = new JsonSerializerOptions();
+        GrainStateJson.Configure(options);
+        return options;
     }
 
     /// <summary>Notes a sweep when membership declares a silo dead (silos already dead when this one starts are not news).</summary>

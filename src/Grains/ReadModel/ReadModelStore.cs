@@ -47,11 +47,11 @@ public abstract class ReadModelStore
     public abstract Task<Lease> TryLeaseAsync(string owner, TimeSpan duration, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The lines of service <paramref name="serviceId"/> whose state, written at or after <paramref name="since"/>,
-    /// holds history entries it has not counted as published (<c>LineState.EventsPublished</c>): what a crash between a
-    /// line's write and its log append leaves behind, read from the grains' stored state.
+    /// The stored states (JSON) of the lines of service <paramref name="serviceId"/> written from
+    /// <paramref name="since"/> to <paramref name="until"/> that hold history entries they have not counted as published
+    /// (<c>LineState.EventsPublished</c>): what a crash between a line's write and its log append leaves behind.
     /// </summary>
-    public abstract Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken);
+    public abstract Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Gives the lease up (a silo shutting down), so another silo projects at once.</summary>
     public abstract Task ReleaseAsync(string owner, CancellationToken cancellationToken);

@@ -41,20 +41,21 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
         return new Lease(held, held && previousOwner is not null && previousOwner != owner && previousUntil is not null ? Time(previousUntil) : null);
     }
 
-    public override async Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, CancellationToken cancellationToken)
+    public override async Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(
             connection,
             """
-            SELECT json_extract(t, '$.lineId')
+            SELECT t
             FROM (SELECT CAST(payload AS TEXT) AS t FROM orleans_grain_state
-                  WHERE service_id = $service AND grain_type = 'line' AND payload IS NOT NULL AND modified_at >= $since)
+                  WHERE service_id = $service AND grain_type = 'line' AND payload IS NOT NULL AND modified_at >= $since AND modified_at < $until)
             WHERE coalesce(json_extract(t, '$.eventsPublished'), 0)
                   < coalesce(json_extract(t, '$.archivedHistoryCount'), 0) + coalesce(json_array_length(t, '$.history'), 0)
             """,
             ("$service", serviceId),
-            ("$since", since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
+            ("$since", since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+            ("$until", until.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
         var lines = new List<string>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -13,7 +13,7 @@ public sealed class SweepApiFactory : ApiFactory
 /// <summary>
 /// Issue 14: a silo that dies between a line's write and its log append leaves entries no one would publish if the line
 /// never activated again. The silo that takes the projection's lease over from the dead one sweeps the stored states
-/// and activates such lines, which publishes their entries.
+/// and appends such lines' entries from them.
 /// </summary>
 public sealed class PublicationSweepTests(SweepApiFactory factory) : IClassFixture<SweepApiFactory>
 {
@@ -46,7 +46,7 @@ public sealed class PublicationSweepTests(SweepApiFactory factory) : IClassFixtu
             await command.ExecuteNonQueryAsync();
         }
 
-        // The projector takes the lease over, sweeps, and the activated line publishes its entry again.
+        // The projector takes the lease over and, 10 s after, sweeps: the entry is appended from the stored state.
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await LoggedAsync(lineId))
         {
