@@ -45,12 +45,21 @@ public static class EventLogs
     };
 }
 
-/// <summary>The log of the memory store: lost with the process, like the grains' state.</summary>
-public sealed class MemoryEventLog : IEventLog
+/// <summary>
+/// The log of the memory store: lost with the process, like the grains' state. The memory store has no read model, so
+/// nothing reads it there: it keeps only the last <see cref="Capacity"/> events (and their ids), so a long run in
+/// memory does not grow it without end. Tests read it.
+/// </summary>
+public sealed class MemoryEventLog(int capacity = MemoryEventLog.DefaultCapacity) : IEventLog
 {
+    public const int DefaultCapacity = 100_000;
+
     private readonly Lock _gate = new();
-    private readonly List<StoredEvent> _events = [];
+    private readonly Queue<StoredEvent> _events = new();
     private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public int Capacity { get; } = capacity;
 
     public Task AppendAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken = default)
     {
@@ -60,7 +69,11 @@ public sealed class MemoryEventLog : IEventLog
             {
                 if (_ids.Add(e.Id))
                 {
-                    _events.Add(new StoredEvent(_events.Count + 1, e with { At = EventLogs.Microseconds(e.At), RecordedAt = EventLogs.Microseconds(e.RecordedAt) }));
+                    _events.Enqueue(new StoredEvent(++_sequence, e with { At = EventLogs.Microseconds(e.At), RecordedAt = EventLogs.Microseconds(e.RecordedAt) }));
+                    if (_events.Count > Capacity)
+                    {
+                        _ids.Remove(_events.Dequeue().Event.Id);
+                    }
                 }
             }
         }
@@ -72,7 +85,7 @@ public sealed class MemoryEventLog : IEventLog
     {
         lock (_gate)
         {
-            IReadOnlyList<StoredEvent> page = _events.Skip((int)Math.Min(afterSequence, _events.Count)).Take(max).ToList();
+            IReadOnlyList<StoredEvent> page = _events.Where(e => e.Sequence > afterSequence).Take(max).ToList();
             return Task.FromResult(page);
         }
     }

@@ -22,6 +22,21 @@ public sealed class EventLogTests(PostgresServer postgres)
         await RecordsOnceInOrderAsync(new MemoryEventLog());
 
     [Fact]
+    public async Task Memory_the_log_keeps_only_its_last_events_and_still_ignores_a_kept_ones_redelivery()
+    {
+        var log = new MemoryEventLog(capacity: 3);
+
+        await log.AppendAsync([Event(1), Event(2), Event(3), Event(4), Event(5)]);
+        await log.AppendAsync([Event(5, "changed_on_redelivery")]);
+
+        var read = await log.ReadAsync(0, 10);
+        Assert.Equal([3L, 4L, 5L], read.Select(e => e.Sequence));
+        Assert.Equal(["line-1:3", "line-1:4", "line-1:5"], read.Select(e => e.Event.Id));
+        Assert.Equal("claim_filed", read[^1].Event.Type);
+        Assert.Equal([5L], (await log.ReadAsync(4, 10)).Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Sqlite_a_redelivered_event_is_recorded_once_and_the_log_reads_in_order()
     {
         using var file = new TempSqliteFile();
