@@ -30,8 +30,17 @@ public sealed class EventPublisher : IAsyncDisposable
     {
         _log = log;
         _logger = logger;
-        // Started on the thread pool on first use, never on the scheduler of the grain that first publishes.
-        _writers = new Lazy<Task[]>(() => Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteAsync)).ToArray());
+        // Started on the thread pool on first use, never on the scheduler of the grain that first publishes, and without
+        // its execution context: the writers outlive that request, and its trace must not collect every later write.
+        _writers = new Lazy<Task[]>(StartWriters);
+    }
+
+    private Task[] StartWriters()
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteAsync)).ToArray();
+        }
     }
 
     /// <summary>Completes when <paramref name="events"/> are in the log; fails if the write that carried them failed.</summary>
