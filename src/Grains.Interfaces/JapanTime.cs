@@ -17,4 +17,7 @@ public static class JapanTime
     public static int MonthIndex(DateOnly date) => (date.Year * 12) + date.Month - 1;
 
     public static int MonthIndex(int year, int month) => (year * 12) + month - 1;
+
+    /// <summary>The year and month of a <see cref="MonthIndex(int, int)"/>.</summary>
+    public static (int Year, int Month) MonthOf(int index) => (index / 12, (index % 12) + 1);
 }

@@ -63,8 +63,6 @@ public sealed class Projector(
     /// <summary>Sequences missing after the position, with when each was first seen missing.</summary>
     private readonly Dictionary<long, DateTimeOffset> _holes = [];
 
-    /// <summary>This silo's name in the lease.</summary>
-    public string Owner => _owner;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

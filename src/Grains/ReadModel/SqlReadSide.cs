@@ -101,7 +101,7 @@ public sealed class SqlReadSide(ReadModelStore store, TimeProvider clock) : IRea
             foreach (var (month, sign) in BillingRules.FeeCorrections(
                 line.HasOption, line.ServiceStartDate, line.TerminatedOn, line.ChangedSequence, line.BilledMonths, closed.Select(c => (c.Month, c.Position))))
             {
-                var (y, m) = (month / 12, (month % 12) + 1);
+                var (y, m) = JapanTime.MonthOf(month);
                 adjustments.Add(new BillingAdjustment(line.LineId, $"{y:0000}-{m:00}", BillingRules.FeeCorrection(y, m, sign)));
                 (sign > 0 ? due : credited).Add((line.LineId, month));
             }
