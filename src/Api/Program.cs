@@ -97,6 +97,7 @@ app.MapDevices();
 app.MapClaims();
 app.MapImport();
 app.MapBilling();
+app.MapReports();
 if (export is not null)
 {
     return await OpenApiExport.WriteAsync(app, export);

@@ -9,9 +9,12 @@ public interface IExchangeStockGrain : IGrainWithStringKey
     [Alias("set")]
     Task<Result<ExchangeStock>> SetAsync(int quantity);
 
-    /// <summary>Takes one unit for a shipment (CLM-9); once per <paramref name="shipmentKey"/>, never below zero.</summary>
+    /// <summary>
+    /// Takes one unit for a shipment (CLM-9) made at <paramref name="at"/> (the movement's time); once per
+    /// <paramref name="shipmentKey"/>, never below zero.
+    /// </summary>
     [Alias("take")]
-    Task<Result<ExchangeStock>> TakeAsync(string shipmentKey);
+    Task<Result<ExchangeStock>> TakeAsync(string shipmentKey, DateTimeOffset at);
 
 
     [Alias("get")]

@@ -57,4 +57,19 @@ public interface IReadSide
 
     /// <summary>Empties the read tables and starts the projection again from the log's first event.</summary>
     Task RebuildAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Claims filed in the period by model, incident and outcome.</summary>
+    Task<ClaimsReport> ClaimsReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
+    /// <summary>Refused filings, quotes and registrations of the period by rule.</summary>
+    Task<RefusalsReport> RefusalsReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
+    /// <summary>Turnaround from filing to completion of the claims completed in the period, per service.</summary>
+    Task<TurnaroundReport> TurnaroundReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
+    /// <summary>Exchange stock movements of the period, per model.</summary>
+    Task<StockReport> StockReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+
+    /// <summary>Active options and monthly fee revenue for each month from <paramref name="from"/> to <paramref name="to"/> (year, month).</summary>
+    Task<FeesReport> FeesReportAsync((int Year, int Month) from, (int Year, int Month) to, CancellationToken cancellationToken = default);
 }

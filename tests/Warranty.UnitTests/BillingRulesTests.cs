@@ -187,4 +187,20 @@ public class BillingRulesTests
         Assert.Equal(0, statement.TotalYen);
         Assert.Empty(statement.Items);
     }
+
+    [Fact]
+    public void BIL_2_BIL_3_fee_months_count_options_in_force_from_the_start_month_and_charged_from_the_month_after_next()
+    {
+        var march = JapanTime.MonthIndex(2026, 3);
+
+        // Started 2026-01 (charged from 03, no end); started 2026-02 (charged from 04) and terminated 2026-04 (charged
+        // through 04); started 2026-02 and terminated 2026-02, before its first charged month 04 (never charged).
+        var options = new[] { (march, (int?)null, 3L), (march + 1, (int?)(march + 1), 2L), (march + 1, (int?)(march - 1), 1L) };
+
+        var months = BillingRules.FeeMonths(options, march - 2, march + 2).ToList();
+
+        Assert.Equal(
+            [(march - 2, 3L, 0L), (march - 1, 6L, 0L), (march, 5L, 3L), (march + 1, 5L, 5L), (march + 2, 3L, 3L)],
+            months);
+    }
 }

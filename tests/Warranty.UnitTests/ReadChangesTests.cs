@@ -79,7 +79,8 @@ public class ReadChangesTests
         line = line with { History = [.. line.History, entry], EventsPublished = 1 };
 
         var e = LineEvents.Unpublished(line, Recorded).Single();
-        var incurred = Changes(e).Cast<ChargeIncurred>().ToList();
+        var incurred = Changes(e).OfType<ChargeIncurred>().ToList();
+        Assert.Equal(("C0001", At.At), Changes(e).OfType<ClaimCompleted>().Select(c => (c.ClaimId, c.CompletedAt)).Single());
 
         Assert.Equal(charges, incurred.Select(c => c.Charge));
         Assert.Equal([0, 1], incurred.Select(c => c.Item));
@@ -87,12 +88,78 @@ public class ReadChangesTests
     }
 
     [Fact]
-    public void Events_that_change_nothing_billed_make_no_read_change()
+    public void Events_that_change_nothing_read_make_no_read_change()
     {
         var line = Created();
-        var filed = HistoryTypes.ClaimWithdrawn.Entry(At.At, "op", new Dictionary<string, string?> { ["claimId"] = "C0001" });
-        line = line with { History = [.. line.History, filed], EventsPublished = 1 };
+        var reported = HistoryTypes.ClaimInitialDefectReported.Entry(At.At, "op", new Dictionary<string, string?> { ["claimId"] = "C0001" });
+        line = line with { History = [.. line.History, reported], EventsPublished = 1 };
 
         Assert.Empty(Changes(LineEvents.Unpublished(line, Recorded).Single()));
+    }
+
+    private static LogEvent Event(HistoryType type, Dictionary<string, string?> data, DateTimeOffset? at = null)
+    {
+        var line = Created();
+        line = line with { History = [.. line.History, type.Entry(at ?? At.At, "op", data)], EventsPublished = 1 };
+        return LineEvents.Unpublished(line, Recorded).Single();
+    }
+
+    [Fact]
+    public void A_filed_claim_opens_its_read_row_with_its_devices_tac_incident_and_time()
+    {
+        var filed = Event(HistoryTypes.ClaimFiled, new()
+        {
+            ["claimId"] = "C0002", ["imei"] = "358240051111110", ["incident"] = "water_damage", ["loanerRequested"] = "false", ["note"] = null,
+        });
+
+        Assert.Equal(new ClaimOpened("line-9", 7, "C0002", "35824005", "water_damage", At.At), Changes(filed).Single());
+    }
+
+    [Theory]
+    [InlineData("repair", ClaimOutcome.Repair, ClaimService.Repair)]
+    [InlineData("exchange", ClaimOutcome.Exchange, ClaimService.Exchange)]
+    [InlineData("reject", ClaimOutcome.Reject, null)]
+    public void An_inspection_decides_the_claims_outcome_and_service(string outcome, ClaimOutcome expected, ClaimService? service)
+    {
+        var inspected = Event(HistoryTypes.ClaimInspected, new()
+        {
+            ["claimId"] = "C0001", ["outcome"] = outcome, ["reason"] = outcome == "reject" ? "no_fault_found" : null,
+        });
+
+        Assert.Equal(new ClaimDecided("line-9", 7, "C0001", expected, service), Changes(inspected).Single());
+    }
+
+    [Fact]
+    public void A_withdrawal_is_the_claims_outcome()
+    {
+        var withdrawn = Event(HistoryTypes.ClaimWithdrawn, new() { ["claimId"] = "C0001" });
+
+        Assert.Equal(new ClaimDecided("line-9", 7, "C0001", ClaimOutcome.Withdrawn, null), Changes(withdrawn).Single());
+    }
+
+    [Fact]
+    public void A_registration_names_its_models_tac()
+    {
+        var registered = Event(HistoryTypes.DeviceRegistered, new() { ["imei"] = "358240051111110", ["model"] = "A1" });
+        var corrected = Event(HistoryTypes.DeviceCorrected, new() { ["imei"] = "353911100000006", ["model"] = "Pixel 9", ["replacesImei"] = "358240051111110" });
+
+        Assert.Equal(new ModelNamed("line-9", 7, "35824005", "A1"), Changes(registered).Single());
+        Assert.Equal(new ModelNamed("line-9", 7, "35391110", "Pixel 9"), Changes(corrected).Single());
+    }
+
+    [Fact]
+    public void CLM_9_a_stock_movement_is_an_event_with_its_shipments_line_and_becomes_a_read_movement()
+    {
+        var taken = new PendingStockMovement(4, StockMovementKind.Shipment, -1, 11, "line-9/C0001", At.At);
+        var set = new PendingStockMovement(5, StockMovementKind.Set, 39, 50, null, At.At);
+
+        var takenEvent = StockEvents.Of("35824005", taken, Recorded);
+        var setEvent = StockEvents.Of("35824005", set, Recorded);
+
+        Assert.Equal(("stock:35824005:4", "line-9", StockEvents.Taken), (takenEvent.Id, takenEvent.LineId, takenEvent.Type));
+        Assert.Equal(("stock:35824005:5", "", StockEvents.Set), (setEvent.Id, setEvent.LineId, setEvent.Type));
+        Assert.Contains("\"kind\":\"shipment\"", takenEvent.Data);
+        Assert.Equal(new StockMoved("line-9", 7, "stock:35824005:4", "35824005", StockMovementKind.Shipment, -1, 11, At.At), Changes(takenEvent).Single());
+        Assert.Equal(new StockMoved("", 7, "stock:35824005:5", "35824005", StockMovementKind.Set, 39, 50, At.At), Changes(setEvent).Single());
     }
 }

@@ -55,7 +55,7 @@ public static class BillingApi
         return app;
     }
 
-    private static ProblemHttpResult NoReadModel() =>
+    internal static ProblemHttpResult NoReadModel() =>
         TypedResults.Problem(Problems.Create(
             StatusCodes.Status409Conflict, ErrorCodes.NoReadModel, "The memory store keeps no read model: run the service with sqlite or postgres storage."));
 

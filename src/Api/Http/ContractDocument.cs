@@ -28,6 +28,7 @@ public static class ContractDocument
         ("Catalogue", "The model catalogue (per TAC) and the exchange stock of designated models (CLM-9)."),
         ("Admin", "Bulk import of existing subscribers (NDJSON)."),
         ("Billing", "The monthly billing run over every line (BIL-1..4) and the read model it reads, projected from the event log (docs/billing.md)."),
+        ("Reports", "Operational reports over every line, read from the read model's tables, never from the grains (docs/reports.md)."),
         ("Operations", "Liveness and readiness probes."),
     ];
 

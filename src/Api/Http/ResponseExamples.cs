@@ -64,6 +64,23 @@ public static class ResponseExamples
         [typeof(ImportEvent)] = new ImportEvent(ImportEventType.Progress, Processed: 10000, Imported: 9990, Skipped: 8, Failed: 2, RatePerSecond: 1250.5, ElapsedMs: 8000),
         [typeof(BillingRunRecord)] = BillingRunRecord.Of(new BillingRecord(new BillingItem(LineId, ExchangeCharges[0]), null)),
         [typeof(ProjectionStatus)] = new ProjectionStatus(812_345, 812_399, 54, 0.21, "silo-1/4242/5f0c", At(8, 5, 14).AddSeconds(15)),
+        [typeof(ClaimsReport)] = new ClaimsReport(new DateOnly(2026, 7, 1), new DateOnly(2026, 9, 30), 1_254,
+        [
+            new(Tac, "A1", Incident.ScreenCrack, ClaimOutcome.Exchange, 812),
+            new(Tac, "A1", Incident.WaterDamage, ClaimOutcome.Exchange, 301),
+            new("35391110", "Pixel 9", Incident.ScreenCrack, ClaimOutcome.Repair, 141),
+        ], 0),
+        [typeof(RefusalsReport)] = new RefusalsReport(new DateOnly(2026, 7, 1), new DateOnly(2026, 9, 30),
+        [
+            new(RefusedOperation.Filing, "COV-4", 310),
+            new(RefusedOperation.Registration, "REG-2", 95),
+            new(RefusedOperation.Quote, "CLM-1", 12),
+        ]),
+        [typeof(TurnaroundReport)] = new TurnaroundReport(new DateOnly(2026, 7, 1), new DateOnly(2026, 9, 30),
+            [new(ClaimService.Repair, 141, 168.5, 312.25), new(ClaimService.Exchange, 1_113, 52.75, 96)], 0),
+        [typeof(StockReport)] = new StockReport(new DateOnly(2026, 7, 1), new DateOnly(2026, 9, 30), [new(Tac, "A1", 1_200, 0, 1_113, 287)], 0),
+        [typeof(FeesReport)] = new FeesReport("2026-07", "2026-08",
+            [new("2026-07", 10_250, 9_800, 9_800 * 550, 9_800 * 50), new("2026-08", 10_400, 10_010, 10_010 * 550, 10_010 * 50)], 0),
     };
 
     /// <summary>A whole history, for the history's example: what the story above recorded.</summary>
@@ -120,7 +137,7 @@ public static class ResponseExamples
             404 when path.StartsWith("/v1/catalog/", StringComparison.Ordinal) || path.StartsWith("/v1/exchange-stock/", StringComparison.Ordinal) =>
                 Problems.Create(code, ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue."),
             404 => Problems.Create(code, ErrorCodes.LineNotFound, $"Line '{LineId}' does not exist."),
-            409 when tag == "Billing" => Problems.Create(code, ErrorCodes.NoReadModel, "The memory store keeps no read model: run the service with sqlite or postgres storage."),
+            409 when tag is "Billing" or "Reports" => Problems.Create(code, ErrorCodes.NoReadModel, "The memory store keeps no read model: run the service with sqlite or postgres storage."),
             409 when tag == "Claims" => Problems.Create(code, ErrorCodes.InvalidClaimTransition, $"Claim {ClaimId} is completed; this step needs it inspecting."),
             409 => Problems.Create(code, ErrorCodes.LineCancelled, $"Line '{LineId}' is cancelled."),
             413 => Problems.Create(code, ErrorCodes.PayloadTooLarge, $"Request bodies are limited to {BodyLimit.Bytes / 1024} KiB."),

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Warranty.Grains.Events;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
 
@@ -8,9 +10,17 @@ namespace Warranty.Grains.Catalog;
 /// Exchange stock of one designated model (CLM-9). Stock is taken at shipment: once per shipment
 /// key however often a shipment is retried, and never below zero (one grain serialises all takes).
 /// </summary>
+/// <remarks>
+/// Each movement (a level set, a unit taken) is an event of the log (<see cref="StockEvents"/>): stored with the change
+/// in <see cref="ExchangeStockState.Unpublished"/>, appended once the change is stored, and dropped from the state once
+/// the log has it. An append that fails, or a crash before it, leaves the movement in the stored state: it is appended
+/// again on the stock's next change, activation or deactivation, and the log ignores an id it already has.
+/// </remarks>
 [GrainType("exchange-stock")]
 public sealed class ExchangeStockGrain(
     [PersistentState("stock", "warranty")] IPersistentState<ExchangeStockState> state,
+    [FromKeyedServices(RulesClock.Key)] TimeProvider time,
+    EventPublisher events,
     ILogger<ExchangeStockGrain> logger) : Grain, IExchangeStockGrain
 {
     /// <summary>How many recent shipment keys are remembered to make retries idempotent.</summary>
@@ -33,7 +43,7 @@ public sealed class ExchangeStockGrain(
 
         if (state.State.Quantity != quantity || !state.State.Set)
         {
-            await SaveAsync(state.State with { Quantity = quantity, Set = true });
+            await SaveAsync(state.State with { Quantity = quantity, Set = true }, StockMovementKind.Set, quantity - state.State.Quantity, shipmentKey: null, time.GetUtcNow());
         }
 
         return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, quantity));
@@ -47,7 +57,7 @@ public sealed class ExchangeStockGrain(
             : Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, state.State.Quantity));
     }
 
-    public async Task<Result<ExchangeStock>> TakeAsync(string shipmentKey)
+    public async Task<Result<ExchangeStock>> TakeAsync(string shipmentKey, DateTimeOffset at)
     {
         var model = await GrainFactory.GetGrain<ICatalogModelGrain>(Tac).GetAsync();
         if (model is null)
@@ -62,11 +72,16 @@ public sealed class ExchangeStockGrain(
                 return WarrantyError.Conflict(ErrorCodes.OutOfStock, $"CLM-9: no unit of model {Tac} is left in the exchange stock.", "CLM-9");
             }
 
-            await SaveAsync(state.State with
-            {
-                Quantity = state.State.Quantity - 1,
-                Taken = [.. state.State.Taken.TakeLast(RememberedShipments - 1), shipmentKey],
-            });
+            await SaveAsync(
+                state.State with
+                {
+                    Quantity = state.State.Quantity - 1,
+                    Taken = [.. state.State.Taken.TakeLast(RememberedShipments - 1), shipmentKey],
+                },
+                StockMovementKind.Shipment,
+                -1,
+                shipmentKey,
+                at);
             logger.LogDebug("Stock of {Tac} taken for shipment {ShipmentKey}: {Quantity} left", Tac, shipmentKey, state.State.Quantity);
         }
 
@@ -80,13 +95,52 @@ public sealed class ExchangeStockGrain(
             WarrantyMetrics.StockLevel(Tac, state.State.Quantity);
         }
 
+        Publish();
         return Task.CompletedTask;
     }
 
-    private async Task SaveAsync(ExchangeStockState next)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await state.WriteAsync(next);
+        try
+        {
+            await PublishAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Stock of {Tac}: movements not recorded in the event log on deactivation; they will be on the next activation", Tac);
+        }
+    }
+
+    /// <summary>Stores <paramref name="next"/> with its movement (made at <paramref name="at"/>), then appends the movements not in the log yet.</summary>
+    private async Task SaveAsync(ExchangeStockState next, StockMovementKind kind, int delta, string? shipmentKey, DateTimeOffset at)
+    {
+        var movement = new PendingStockMovement(next.Movements, kind, delta, next.Quantity, shipmentKey, at);
+        await state.WriteAsync(next with { Movements = next.Movements + 1, Unpublished = [.. next.Unpublished, movement] });
         WarrantyMetrics.StockLevel(Tac, next.Quantity);
+        Publish();
+    }
+
+    /// <summary>Starts appending the unpublished movements; not waited for (a failure leaves them for the next attempt).</summary>
+    private void Publish() => _ = PublishAsync().ContinueWith(
+        static (append, logger) => ((ILogger)logger!).LogWarning(append.Exception, "Stock movements not recorded in the event log yet; retried on the next change"),
+        logger,
+        CancellationToken.None,
+        TaskContinuationOptions.OnlyOnFaulted,
+        TaskScheduler.Current);
+
+    /// <summary>Appends the unpublished movements and, once the log has them, drops them from the state (stored with the next change).</summary>
+    private async Task PublishAsync()
+    {
+        var pending = state.State.Unpublished;
+        if (pending.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        await events.PublishAsync(pending.Select(m => StockEvents.Of(Tac, m, now)).ToList());
+        var last = pending[^1].Number;
+        state.State = state.State with { Unpublished = state.State.Unpublished.Where(m => m.Number > last).ToList() };
     }
 
     private WarrantyError ModelNotFound() => WarrantyError.NotFound(ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue.");
@@ -99,4 +153,10 @@ public sealed record ExchangeStockState
 
     /// <summary>Shipments that took a unit, most recent last (bounded).</summary>
     public IReadOnlyList<string> Taken { get; init; } = [];
+
+    /// <summary>How many movements the stock has had: the number of the next one (its event id).</summary>
+    public long Movements { get; init; }
+
+    /// <summary>Movements stored but not known to be in the event log yet, oldest first: the stock's outbox.</summary>
+    public IReadOnlyList<PendingStockMovement> Unpublished { get; init; } = [];
 }

@@ -34,6 +34,29 @@ public static class BillingRules
     public static bool IsCharged(int monthIndex, (int First, int? Last) charged) =>
         monthIndex >= charged.First && (charged.Last is not { } last || monthIndex <= last);
 
+    /// <summary>
+    /// For each month index from <paramref name="first"/> to <paramref name="last"/>: how many options were in force in it
+    /// (from the service start month, <see cref="Terms.FirstChargedMonthOffset"/> months before the first charged one,
+    /// through the termination month) and how many were charged for it (BIL-2, BIL-3), from options counted by their
+    /// charged months (<see cref="ChargedMonths"/>).
+    /// </summary>
+    public static IEnumerable<(int Month, long Active, long Charged)> FeeMonths(IEnumerable<(int FirstCharged, int? LastCharged, long Options)> options, int first, int last)
+    {
+        var counted = options.ToList();
+        for (var month = first; month <= last; month++)
+        {
+            long active = 0, charged = 0;
+            foreach (var (firstCharged, lastCharged, count) in counted)
+            {
+                var running = lastCharged is not { } end || month <= end;
+                active += running && month >= firstCharged - Terms.FirstChargedMonthOffset ? count : 0;
+                charged += running && month >= firstCharged ? count : 0;
+            }
+
+            yield return (month, active, charged);
+        }
+    }
+
     /// <summary>BIL-1: the option's 550-yen fee for <paramref name="year"/>-<paramref name="month"/>.</summary>
     public static ChargeItem MonthlyFee(int year, int month) =>
         new(ChargeKind.MonthlyFee, null, new DateOnly(year, month, 1), Terms.MonthlyFeeYen, Terms.MonthlyFeeTaxYen, true);

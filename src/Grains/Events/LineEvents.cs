@@ -85,8 +85,11 @@ public sealed record EventCharge(string Kind, string? ClaimId, DateOnly Date, in
     public static EventCharge Of(ChargeItem item) => new(WireNames.Of(item.Kind), item.ClaimId, item.Date, item.AmountYen, item.TaxYen, item.Taxable);
 }
 
-/// <summary>How events' data is written and read: camelCase, as the API.</summary>
+/// <summary>How events' data is written and read: camelCase names and snake_case enum values, as the API.</summary>
 public static class EventJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false) },
+    };
 }

@@ -5,6 +5,7 @@ using Warranty.Grains.Domain;
 using Warranty.Grains.Events;
 using Warranty.Grains.Infrastructure;
 using Warranty.Grains.Interfaces;
+using Warranty.Grains.ReadModel;
 
 namespace Warranty.Grains.Lines;
 
@@ -27,6 +28,7 @@ public sealed class LineGrain(
     IOptions<FeeOptions> fees,
     IOptions<AbuseLimitOptions> limits,
     EventPublisher events,
+    RefusalCounts refusalCounts,
     IFaultInjector faults,
     ILogger<LineGrain> logger) : Grain, ILineGrain
 {
@@ -163,6 +165,7 @@ public sealed class LineGrain(
         if (result.Error is { Rules.Count: > 0 } refusal)
         {
             WarrantyMetrics.RegistrationRefused(refusal.Rules);
+            refusalCounts.Count(RefusedOperation.Registration, refusal.Rules, Today);
         }
 
         return result;
@@ -229,6 +232,7 @@ public sealed class LineGrain(
         if (!decision.Eligible)
         {
             Refusals.Record();
+            refusalCounts.Count(RefusedOperation.Quote, decision.Rules, Today);
         }
 
         return Task.FromResult(Result<QuoteView>.Ok(ClaimRules.Quote(decision, estimatedRepairCostYen)));
@@ -247,6 +251,7 @@ public sealed class LineGrain(
         {
             Refusals.Record();
             WarrantyMetrics.ClaimRefused(refused.Rules);
+            refusalCounts.Count(RefusedOperation.Filing, refused.Rules, Today);
         }
 
         return filed;

@@ -247,7 +247,7 @@ internal sealed class LineProtocol(
             }
 
             faults.Reached(FaultPoints.ShipmentDeviceReserved);
-            if ((await grains.GetGrain<IExchangeStockGrain>(pending.Tac).TakeAsync(shipmentKey)).Error is { } outOfStock)
+            if ((await grains.GetGrain<IExchangeStockGrain>(pending.Tac).TakeAsync(shipmentKey, context.At)).Error is { } outOfStock)
             {
                 refusal = outOfStock;
                 await device.CancelReservationAsync(lineId, shipmentKey);

@@ -120,6 +120,27 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
             """,
             c.EventId, c.Item, c.LineId, (object?)c.Charge.ClaimId ?? DBNull.Value, WireNames.Of(c.Charge.Kind), c.Charge.Date, c.Month,
             c.Charge.AmountYen, c.Charge.TaxYen, c.Charge.Taxable, c.Sequence),
+        ClaimOpened c => Command(
+            """
+            INSERT INTO read_claims (line_id, claim_id, tac, incident, filed_at, filed_on, outcome)
+            VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (line_id, claim_id) DO NOTHING
+            """,
+            c.LineId, c.ClaimId, c.Tac, c.Incident, c.FiledAt.ToUniversalTime(), JapanTime.DateOf(c.FiledAt), WireNames.Of(ClaimOutcome.Pending)),
+        ClaimDecided d => Command(
+            "UPDATE read_claims SET outcome = $3, service = $4 WHERE line_id = $1 AND claim_id = $2",
+            d.LineId, d.ClaimId, WireNames.Of(d.Outcome), d.Service is { } service ? WireNames.Of(service) : DBNull.Value),
+        ClaimCompleted c => Command(
+            "UPDATE read_claims SET completed_on = $3, turnaround_seconds = extract(epoch FROM $4 - filed_at)::float8 WHERE line_id = $1 AND claim_id = $2",
+            c.LineId, c.ClaimId, JapanTime.DateOf(c.CompletedAt), c.CompletedAt.ToUniversalTime()),
+        ModelNamed m => Command(
+            "INSERT INTO read_models (tac, model) VALUES ($1, $2) ON CONFLICT (tac) DO UPDATE SET model = excluded.model",
+            m.Tac, m.Model),
+        StockMoved m => Command(
+            """
+            INSERT INTO read_stock_movements (event_id, tac, kind, delta, quantity, at, moved_on, sequence)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (event_id) DO NOTHING
+            """,
+            m.EventId, m.Tac, WireNames.Of(m.Kind), m.Delta, m.Quantity, m.At.ToUniversalTime(), JapanTime.DateOf(m.At), m.Sequence),
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown read change."),
     };
 
@@ -139,7 +160,7 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
         await using var connection = await Source.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            "TRUNCATE read_lines, read_charges; UPDATE read_projection SET position = 0, updated_at = now() WHERE name = 'read_model'", connection, transaction);
+            "TRUNCATE read_lines, read_charges, read_claims, read_models, read_stock_movements; UPDATE read_projection SET position = 0, updated_at = now() WHERE name = 'read_model'", connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -311,6 +332,123 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    public override async Task<IReadOnlyList<ClaimCount>> ClaimCountsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT g.tac, m.model, g.incident, g.outcome, g.claims
+            FROM (SELECT tac, incident, outcome, count(*) AS claims FROM read_claims WHERE filed_on BETWEEN $1 AND $2 GROUP BY tac, incident, outcome) g
+            LEFT JOIN read_models m ON m.tac = g.tac
+            ORDER BY g.claims DESC, g.tac, g.incident, g.outcome
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<ClaimCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<ClaimOutcome>(reader.GetString(3), out var outcome);
+            rows.Add(new ClaimCount(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), outcome, reader.GetInt64(4)));
+        }
+
+        return rows;
+    }
+
+    public override async Task<IReadOnlyList<TurnaroundFigures>> TurnaroundAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT service, count(*),
+                   percentile_cont(0.5) WITHIN GROUP (ORDER BY turnaround_seconds),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY turnaround_seconds)
+            FROM read_claims
+            WHERE completed_on BETWEEN $1 AND $2 AND service IS NOT NULL AND turnaround_seconds IS NOT NULL
+            GROUP BY service
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<TurnaroundFigures>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<ClaimService>(reader.GetString(0), out var service);
+            rows.Add(new TurnaroundFigures(service, reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
+        }
+
+        return rows.OrderBy(r => r.Service).ToList();
+    }
+
+    public override async Task<IReadOnlyList<StockReportRow>> StockMovementsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT s.tac, m.model, s.restocked, s.written_off, s.shipped, s.quantity
+            FROM (SELECT tac,
+                         coalesce(sum(delta) FILTER (WHERE kind = 'set' AND delta > 0), 0) AS restocked,
+                         coalesce(-sum(delta) FILTER (WHERE kind = 'set' AND delta < 0), 0) AS written_off,
+                         count(*) FILTER (WHERE kind = 'shipment') AS shipped,
+                         (array_agg(quantity ORDER BY sequence DESC))[1] AS quantity
+                  FROM read_stock_movements WHERE moved_on BETWEEN $1 AND $2 GROUP BY tac) s
+            LEFT JOIN read_models m ON m.tac = s.tac
+            ORDER BY s.tac
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<StockReportRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StockReportRow(
+                reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5)));
+        }
+
+        return rows;
+    }
+
+    public override async Task<IReadOnlyList<OptionMonths>> OptionMonthsAsync(CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand(
+            "SELECT first_charged_month, last_charged_month, count(*) FROM read_lines WHERE has_option GROUP BY first_charged_month, last_charged_month");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<OptionMonths>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new OptionMonths(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
+    public override async Task<IReadOnlyList<RefusalsReportRow>> RefusalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT operation, rule_id, sum(refusals)::bigint FROM refusal_counts WHERE day BETWEEN $1 AND $2
+            GROUP BY operation, rule_id ORDER BY 3 DESC, 1, 2
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = from });
+        command.Parameters.Add(new NpgsqlParameter { Value = to });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<RefusalsReportRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<RefusedOperation>(reader.GetString(0), out var operation);
+            rows.Add(new RefusalsReportRow(operation, reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
+    public override async Task AddRefusalsAsync(IReadOnlyList<RefusalCount> counts, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            INSERT INTO refusal_counts (day, operation, rule_id, refusals)
+            SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::bigint[])
+            ON CONFLICT (day, operation, rule_id) DO UPDATE SET refusals = refusal_counts.refusals + excluded.refusals
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = counts.Select(c => c.Day).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = counts.Select(c => WireNames.Of(c.Operation)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = counts.Select(c => c.Rule).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = counts.Select(c => c.Refusals).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static BillingItem ItemOf(NpgsqlDataReader reader)

@@ -28,6 +28,23 @@ public sealed record LineCancelled(string LineId, long Sequence, DateOnly Cancel
 public sealed record ChargeIncurred(string LineId, long Sequence, string EventId, int Item, ChargeItem Charge, int Month)
     : ReadChange(LineId, Sequence);
 
+/// <summary>A claim was filed (<c>read_claims</c>): its device's TAC, the incident and when (CLM-13).</summary>
+public sealed record ClaimOpened(string LineId, long Sequence, string ClaimId, string Tac, string Incident, DateTimeOffset FiledAt)
+    : ReadChange(LineId, Sequence);
+
+/// <summary>What became of a claim: withdrawn, or the inspection's outcome and, for a repair or an exchange, that service.</summary>
+public sealed record ClaimDecided(string LineId, long Sequence, string ClaimId, ClaimOutcome Outcome, ClaimService? Service) : ReadChange(LineId, Sequence);
+
+/// <summary>A claim's service was completed (repair completed, exchange delivered) at <paramref name="CompletedAt"/>.</summary>
+public sealed record ClaimCompleted(string LineId, long Sequence, string ClaimId, DateTimeOffset CompletedAt) : ReadChange(LineId, Sequence);
+
+/// <summary>A registration named the model of a TAC (<c>read_models</c>).</summary>
+public sealed record ModelNamed(string LineId, long Sequence, string Tac, string Model) : ReadChange(LineId, Sequence);
+
+/// <summary>An exchange stock movement (<c>read_stock_movements</c>): <paramref name="Delta"/> units, <paramref name="Quantity"/> after it.</summary>
+public sealed record StockMoved(string LineId, long Sequence, string EventId, string Tac, StockMovementKind Kind, int Delta, int Quantity, DateTimeOffset At)
+    : ReadChange(LineId, Sequence);
+
 /// <summary>What each event of the log changes in the read tables: the projection's one translation, with no I/O.</summary>
 public static class ReadChanges
 {
@@ -36,6 +53,9 @@ public static class ReadChanges
     {
         HistoryTypes.LineCreated.Name, HistoryTypes.PlanChanged.Name, HistoryTypes.OptionTerminated.Name, HistoryTypes.LineCancelled.Name,
         HistoryTypes.ClaimRepairCompleted.Name, HistoryTypes.ClaimExchangeDelivered.Name,
+        HistoryTypes.DeviceRegistered.Name, HistoryTypes.DeviceCorrected.Name,
+        HistoryTypes.ClaimFiled.Name, HistoryTypes.ClaimWithdrawn.Name, HistoryTypes.ClaimInspected.Name,
+        StockEvents.Set, StockEvents.Taken,
     };
 
     public static IEnumerable<ReadChange> Of(StoredEvent stored)
@@ -69,6 +89,31 @@ public static class ReadChanges
                 }
 
                 break;
+            case "device_registered" or "device_corrected":
+                yield return new ModelNamed(e.LineId, sequence, Imei.TacOf(Text(data, "imei")!), Text(data, "model")!);
+                break;
+            case "claim_filed":
+                yield return new ClaimOpened(e.LineId, sequence, Text(data, "claimId")!, Imei.TacOf(Text(data, "imei")!), Text(data, "incident")!, e.At);
+                break;
+            case "claim_withdrawn":
+                yield return new ClaimDecided(e.LineId, sequence, Text(data, "claimId")!, ClaimOutcome.Withdrawn, null);
+                break;
+            case "claim_inspected":
+                var outcome = Choice<InspectionOutcome>(e, data, "outcome");
+                yield return new ClaimDecided(
+                    e.LineId,
+                    sequence,
+                    Text(data, "claimId")!,
+                    outcome switch { InspectionOutcome.Repair => ClaimOutcome.Repair, InspectionOutcome.Exchange => ClaimOutcome.Exchange, _ => ClaimOutcome.Reject },
+                    outcome switch { InspectionOutcome.Repair => ClaimService.Repair, InspectionOutcome.Exchange => ClaimService.Exchange, _ => null });
+                break;
+            case "claim_repair_completed" or "claim_exchange_delivered":
+                yield return new ClaimCompleted(e.LineId, sequence, Text(data, "claimId")!, e.At);
+                break;
+            case StockEvents.Set or StockEvents.Taken:
+                var stock = data.Deserialize<StockMovement>(EventJson.Options)!;
+                yield return new StockMoved(e.LineId, sequence, e.Id, stock.Tac, stock.Kind, stock.Delta, stock.Quantity, e.At);
+                break;
         }
 
         if (data["charges"] is JsonArray charges)
@@ -84,6 +129,9 @@ public static class ReadChanges
     }
 
     private static OptionEnded Ended(string lineId, long sequence, DateOnly end) => new(lineId, sequence, end, BillingRules.LastChargedMonthIndex(end));
+
+    private static T Choice<T>(LogEvent e, JsonObject data, string name) where T : struct, Enum =>
+        WireNames.TryParse<T>(Text(data, name), out var value) ? value : throw new FormatException($"Event {e.Id}: unknown {name} '{Text(data, name)}'.");
 
     private static string? Text(JsonObject data, string name) => data[name]?.GetValue<string>();
 

@@ -19,8 +19,19 @@ public sealed class ReadModelSettings : ISettings
     /// <summary><c>Warranty:ReadModel:PollInterval</c> (default 00:00:00.5): how long the projector waits when it has caught up.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// <c>Warranty:ReadModel:RefusalFlushInterval</c> (default 00:00:05): how often a silo adds the refusals it counted to
+    /// the store; a crash loses at most the counts of this long.
+    /// </summary>
+    public TimeSpan RefusalFlushInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public IEnumerable<string> Problems()
     {
+        if (RefusalFlushInterval <= TimeSpan.Zero || RefusalFlushInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return $"{Section}:RefusalFlushInterval must be more than 0 and at most 5 minutes.";
+        }
+
         if (PollInterval <= TimeSpan.Zero || PollInterval > TimeSpan.FromMinutes(1))
         {
             yield return $"{Section}:PollInterval must be more than 0 and at most a minute.";

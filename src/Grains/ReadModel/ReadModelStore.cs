@@ -37,6 +37,15 @@ public sealed record Closing(
 /// </summary>
 public sealed record Lease(bool Held, DateTimeOffset? ExpiredAt = null);
 
+/// <summary>Claims of one TAC (with its model name, when known), incident (wire name) and outcome.</summary>
+public sealed record ClaimCount(string Tac, string? Model, string Incident, ClaimOutcome Outcome, long Claims);
+
+/// <summary>The turnaround of one service's completed claims, in seconds.</summary>
+public sealed record TurnaroundFigures(ClaimService Service, long Completed, double P50Seconds, double P90Seconds);
+
+/// <summary>How many options' charged months run from <paramref name="FirstCharged"/> to <paramref name="LastCharged"/> (month indexes; null: no end).</summary>
+public sealed record OptionMonths(int FirstCharged, int? LastCharged, long Options);
+
 /// <summary>
 /// The read tables and the projection's place in the log, in the grains' store (<c>read_*</c>: postgres/0004 and
 /// sqlite/0003). One implementation per engine; what goes in them is decided by <see cref="ReadChanges"/>.
@@ -90,4 +99,22 @@ public abstract class ReadModelStore
     /// month is not closed yet; false otherwise (nothing recorded).
     /// </summary>
     public abstract Task<bool> CloseAsync(Closing closing, CancellationToken cancellationToken);
+
+    /// <summary>Claims filed from <paramref name="from"/> to <paramref name="to"/> (Japan dates, included), by TAC, incident and outcome.</summary>
+    public abstract Task<IReadOnlyList<ClaimCount>> ClaimCountsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>Turnaround of the claims completed from <paramref name="from"/> to <paramref name="to"/>, per service, in service order.</summary>
+    public abstract Task<IReadOnlyList<TurnaroundFigures>> TurnaroundAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>Stock movements from <paramref name="from"/> to <paramref name="to"/>, per TAC in TAC order.</summary>
+    public abstract Task<IReadOnlyList<StockReportRow>> StockMovementsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>The lines with the option, counted by the months they are charged from and through.</summary>
+    public abstract Task<IReadOnlyList<OptionMonths>> OptionMonthsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The refusals of the days from <paramref name="from"/> to <paramref name="to"/>, by operation and rule.</summary>
+    public abstract Task<IReadOnlyList<RefusalsReportRow>> RefusalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken);
+
+    /// <summary>Adds <paramref name="counts"/> to the stored refusal counts, in one transaction.</summary>
+    public abstract Task AddRefusalsAsync(IReadOnlyList<RefusalCount> counts, CancellationToken cancellationToken);
 }

@@ -120,19 +120,75 @@ public sealed class SqlReadSide(ReadModelStore store, TimeProvider clock) : IRea
     public Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken = default) => store.StatusAsync(cancellationToken);
 
     public Task RebuildAsync(CancellationToken cancellationToken = default) => store.ResetAsync(cancellationToken);
+
+    public async Task<ClaimsReport> ClaimsReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var behind = await EventsBehindAsync(cancellationToken);
+        var counts = await store.ClaimCountsAsync(from, to, cancellationToken);
+        var rows = counts
+            .Select(c => new ClaimsReportRow(c.Tac, c.Model, WireNames.TryParse<Incident>(c.Incident, out var incident) ? incident : throw UnknownValue("incident", c.Incident), c.Outcome, c.Claims))
+            .ToList();
+        return new ClaimsReport(from, to, rows.Sum(r => r.Claims), rows, behind);
+    }
+
+    public async Task<RefusalsReport> RefusalsReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+        new(from, to, await store.RefusalsAsync(from, to, cancellationToken));
+
+    public async Task<TurnaroundReport> TurnaroundReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var behind = await EventsBehindAsync(cancellationToken);
+        var figures = await store.TurnaroundAsync(from, to, cancellationToken);
+        return new TurnaroundReport(from, to, figures.Select(f => new TurnaroundRow(f.Service, f.Completed, Hours(f.P50Seconds), Hours(f.P90Seconds))).ToList(), behind);
+    }
+
+    public async Task<StockReport> StockReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var behind = await EventsBehindAsync(cancellationToken);
+        return new StockReport(from, to, await store.StockMovementsAsync(from, to, cancellationToken), behind);
+    }
+
+    public async Task<FeesReport> FeesReportAsync((int Year, int Month) from, (int Year, int Month) to, CancellationToken cancellationToken = default)
+    {
+        var behind = await EventsBehindAsync(cancellationToken);
+        var options = await store.OptionMonthsAsync(cancellationToken);
+        var rows = BillingRules.FeeMonths(
+                options.Select(o => (o.FirstCharged, o.LastCharged, o.Options)), JapanTime.MonthIndex(from.Year, from.Month), JapanTime.MonthIndex(to.Year, to.Month))
+            .Select(m =>
+            {
+                var (year, month) = JapanTime.MonthOf(m.Month);
+                return new FeesReportRow($"{year:0000}-{month:00}", m.Active, m.Charged, m.Charged * Terms.MonthlyFeeYen, m.Charged * Terms.MonthlyFeeTaxYen);
+            })
+            .ToList();
+        return new FeesReport($"{from.Year:0000}-{from.Month:00}", $"{to.Year:0000}-{to.Month:00}", rows, behind);
+    }
+
+    private async Task<long> EventsBehindAsync(CancellationToken cancellationToken) => (await store.StatusAsync(cancellationToken)).EventsBehind;
+
+    /// <summary>Hours, to the hundredth.</summary>
+    private static double Hours(double seconds) => Math.Round(seconds / 3600, 2);
+
+    private static FormatException UnknownValue(string name, string value) => new($"The read model holds an unknown {name} '{value}'.");
 }
 
-/// <summary>The memory store's read side: none (its grains keep no log beyond the process).</summary>
 public sealed class NoReadSide : IReadSide
 {
     public bool Available => false;
 
-    public IAsyncEnumerable<BillingRecord> BillingRunAsync(int year, int month, CancellationToken cancellationToken = default) =>
-        throw new InvalidOperationException("The memory store keeps no read model.");
+    public IAsyncEnumerable<BillingRecord> BillingRunAsync(int year, int month, CancellationToken cancellationToken = default) => throw Unavailable();
 
-    public Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken = default) =>
-        throw new InvalidOperationException("The memory store keeps no read model.");
+    public Task<ProjectionStatus> StatusAsync(CancellationToken cancellationToken = default) => throw Unavailable();
 
-    public Task RebuildAsync(CancellationToken cancellationToken = default) =>
-        throw new InvalidOperationException("The memory store keeps no read model.");
+    public Task RebuildAsync(CancellationToken cancellationToken = default) => throw Unavailable();
+
+    public Task<ClaimsReport> ClaimsReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) => throw Unavailable();
+
+    public Task<RefusalsReport> RefusalsReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) => throw Unavailable();
+
+    public Task<TurnaroundReport> TurnaroundReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) => throw Unavailable();
+
+    public Task<StockReport> StockReportAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken = default) => throw Unavailable();
+
+    public Task<FeesReport> FeesReportAsync((int Year, int Month) from, (int Year, int Month) to, CancellationToken cancellationToken = default) => throw Unavailable();
+
+    private static InvalidOperationException Unavailable() => new("The memory store keeps no read model.");
 }

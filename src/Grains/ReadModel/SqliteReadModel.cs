@@ -145,6 +145,37 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
             ("$event", c.EventId), ("$item", c.Item), ("$line", c.LineId), ("$claim", c.Charge.ClaimId), ("$kind", WireNames.Of(c.Charge.Kind)),
             ("$date", Text(c.Charge.Date)), ("$month", c.Month), ("$amount", c.Charge.AmountYen), ("$tax", c.Charge.TaxYen),
             ("$taxable", c.Charge.Taxable), ("$sequence", c.Sequence)),
+        ClaimOpened c => Command(
+            connection,
+            """
+            INSERT OR IGNORE INTO read_claims (line_id, claim_id, tac, incident, filed_at, filed_on, outcome)
+            VALUES ($line, $claim, $tac, $incident, $at, $on, $outcome)
+            """,
+            ("$line", c.LineId), ("$claim", c.ClaimId), ("$tac", c.Tac), ("$incident", c.Incident), ("$at", Text(c.FiledAt)),
+            ("$on", Text(JapanTime.DateOf(c.FiledAt))), ("$outcome", WireNames.Of(ClaimOutcome.Pending))),
+        ClaimDecided d => Command(
+            connection,
+            "UPDATE read_claims SET outcome = $outcome, service = $service WHERE line_id = $line AND claim_id = $claim",
+            ("$line", d.LineId), ("$claim", d.ClaimId), ("$outcome", WireNames.Of(d.Outcome)), ("$service", d.Service is { } service ? WireNames.Of(service) : null)),
+        ClaimCompleted c => Command(
+            connection,
+            """
+            UPDATE read_claims SET completed_on = $on, turnaround_seconds = (julianday($at) - julianday(filed_at)) * 86400.0
+            WHERE line_id = $line AND claim_id = $claim
+            """,
+            ("$line", c.LineId), ("$claim", c.ClaimId), ("$on", Text(JapanTime.DateOf(c.CompletedAt))), ("$at", Text(c.CompletedAt))),
+        ModelNamed m => Command(
+            connection,
+            "INSERT INTO read_models (tac, model) VALUES ($tac, $model) ON CONFLICT (tac) DO UPDATE SET model = excluded.model",
+            ("$tac", m.Tac), ("$model", m.Model)),
+        StockMoved m => Command(
+            connection,
+            """
+            INSERT OR IGNORE INTO read_stock_movements (event_id, tac, kind, delta, quantity, at, moved_on, sequence)
+            VALUES ($event, $tac, $kind, $delta, $quantity, $at, $on, $sequence)
+            """,
+            ("$event", m.EventId), ("$tac", m.Tac), ("$kind", WireNames.Of(m.Kind)), ("$delta", m.Delta), ("$quantity", m.Quantity),
+            ("$at", Text(m.At)), ("$on", Text(JapanTime.DateOf(m.At))), ("$sequence", m.Sequence)),
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "Unknown read change."),
     };
 
@@ -153,7 +184,7 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
         await using var command = Command(
-            connection, $"DELETE FROM read_lines; DELETE FROM read_charges; UPDATE read_projection SET position = 0, updated_at = {Now} WHERE name = 'read_model'");
+            connection, $"DELETE FROM read_lines; DELETE FROM read_charges; DELETE FROM read_claims; DELETE FROM read_models; DELETE FROM read_stock_movements; UPDATE read_projection SET position = 0, updated_at = {Now} WHERE name = 'read_model'");
         command.Transaction = transaction;
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -334,6 +365,145 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
         return true;
     }
 
+    public override async Task<IReadOnlyList<ClaimCount>> ClaimCountsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT g.tac, m.model, g.incident, g.outcome, g.claims
+            FROM (SELECT tac, incident, outcome, count(*) AS claims FROM read_claims WHERE filed_on BETWEEN $from AND $to GROUP BY tac, incident, outcome) g
+            LEFT JOIN read_models m ON m.tac = g.tac
+            ORDER BY g.claims DESC, g.tac, g.incident, g.outcome
+            """,
+            ("$from", Text(from)),
+            ("$to", Text(to)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<ClaimCount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<ClaimOutcome>(reader.GetString(3), out var outcome);
+            rows.Add(new ClaimCount(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2), outcome, reader.GetInt64(4)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>SQLite has no percentile function: the durations are read in order and interpolated as PostgreSQL's <c>percentile_cont</c>.</summary>
+    public override async Task<IReadOnlyList<TurnaroundFigures>> TurnaroundAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT service, turnaround_seconds FROM read_claims
+            WHERE completed_on BETWEEN $from AND $to AND service IS NOT NULL AND turnaround_seconds IS NOT NULL
+            ORDER BY service, turnaround_seconds
+            """,
+            ("$from", Text(from)),
+            ("$to", Text(to)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var durations = new Dictionary<ClaimService, List<double>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<ClaimService>(reader.GetString(0), out var service);
+            (durations.TryGetValue(service, out var list) ? list : durations[service] = []).Add(reader.GetDouble(1));
+        }
+
+        return durations.OrderBy(d => d.Key)
+            .Select(d => new TurnaroundFigures(d.Key, d.Value.Count, Percentiles.Continuous(d.Value, 0.5), Percentiles.Continuous(d.Value, 0.9)))
+            .ToList();
+    }
+
+    public override async Task<IReadOnlyList<StockReportRow>> StockMovementsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT s.tac, m.model, s.restocked, s.written_off, s.shipped,
+                   (SELECT l.quantity FROM read_stock_movements l WHERE l.tac = s.tac AND l.moved_on BETWEEN $from AND $to ORDER BY l.sequence DESC LIMIT 1)
+            FROM (SELECT tac,
+                         coalesce(sum(CASE WHEN kind = 'set' AND delta > 0 THEN delta END), 0) AS restocked,
+                         coalesce(-sum(CASE WHEN kind = 'set' AND delta < 0 THEN delta END), 0) AS written_off,
+                         count(CASE WHEN kind = 'shipment' THEN 1 END) AS shipped
+                  FROM read_stock_movements WHERE moved_on BETWEEN $from AND $to GROUP BY tac) s
+            LEFT JOIN read_models m ON m.tac = s.tac
+            ORDER BY s.tac
+            """,
+            ("$from", Text(from)),
+            ("$to", Text(to)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<StockReportRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new StockReportRow(
+                reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt32(5)));
+        }
+
+        return rows;
+    }
+
+    public override async Task<IReadOnlyList<OptionMonths>> OptionMonthsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection, "SELECT first_charged_month, last_charged_month, count(*) FROM read_lines WHERE has_option GROUP BY first_charged_month, last_charged_month");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<OptionMonths>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new OptionMonths(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
+    public override async Task<IReadOnlyList<RefusalsReportRow>> RefusalsAsync(DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT operation, rule_id, sum(refusals) FROM refusal_counts WHERE day BETWEEN $from AND $to
+            GROUP BY operation, rule_id ORDER BY 3 DESC, 1, 2
+            """,
+            ("$from", Text(from)),
+            ("$to", Text(to)));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<RefusalsReportRow>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            WireNames.TryParse<RefusedOperation>(reader.GetString(0), out var operation);
+            rows.Add(new RefusalsReportRow(operation, reader.GetString(1), reader.GetInt64(2)));
+        }
+
+        return rows;
+    }
+
+    public override async Task AddRefusalsAsync(IReadOnlyList<RefusalCount> counts, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            INSERT INTO refusal_counts (day, operation, rule_id, refusals) VALUES ($day, $operation, $rule, $refusals)
+            ON CONFLICT (day, operation, rule_id) DO UPDATE SET refusals = refusals + excluded.refusals
+            """);
+        command.Transaction = transaction;
+        var (day, operation, rule, refusals) = (
+            command.Parameters.Add("$day", SqliteType.Text), command.Parameters.Add("$operation", SqliteType.Text),
+            command.Parameters.Add("$rule", SqliteType.Text), command.Parameters.Add("$refusals", SqliteType.Integer));
+        foreach (var c in counts)
+        {
+            (day.Value, operation.Value, rule.Value, refusals.Value) = (Text(c.Day), WireNames.Of(c.Operation), c.Rule, c.Refusals);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Month indexes as a SQL list (integers only, so nothing to escape).</summary>
     private static string InList(IEnumerable<int> months) => string.Join(", ", months.Select(m => m.ToString(CultureInfo.InvariantCulture)));
 
@@ -371,6 +541,9 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
     }
 
     private static string Text(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>An instant as the read tables keep it: UTC, to the millisecond, which SQLite's date functions read.</summary>
+    private static string Text(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
     private static DateOnly Date(string text) => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 

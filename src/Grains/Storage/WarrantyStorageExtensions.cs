@@ -43,7 +43,7 @@ public static class WarrantyStorageExtensions
         // The event log the read side is projected from (issue 14), in the same store; its table comes with the schema.
         services.TryAddSingleton(_ => EventLogs.For(options));
         services.TryAddSingleton<EventPublisher>();
-        services.AddWarrantyReadSide(options, project: Settings.Read<ReadModelSettings>(silo.Configuration).Project);
+        services.AddWarrantyReadSide(options, project: Settings.Read<ReadModelSettings>(silo.Configuration).Project, counts: true);
 
         // Grain state as System.Text.Json, for this provider only; DefaultStorageProviderSerializerOptionsConfigurator
         // picks the keyed serializer up for the memory provider, the ADO.NET one is set explicitly below.

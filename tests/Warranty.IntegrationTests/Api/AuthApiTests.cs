@@ -58,6 +58,11 @@ public sealed class AuthApiTests(ApiFactory factory) : ApiTestBase(factory)
         { "GET", "/v1/admin/billing/{month}", A },
         { "GET", "/v1/admin/projections", A },
         { "POST", "/v1/admin/projections/rebuild", A },
+        { "GET", "/v1/reports/claims", $"{A} {O}" },
+        { "GET", "/v1/reports/refusals", $"{A} {O}" },
+        { "GET", "/v1/reports/turnaround", $"{A} {O}" },
+        { "GET", "/v1/reports/stock", $"{A} {O}" },
+        { "GET", "/v1/reports/fees", $"{A} {O}" },
     };
 
     [Theory]

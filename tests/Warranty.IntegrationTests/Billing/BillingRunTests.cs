@@ -23,6 +23,8 @@ public sealed class BillingCollection : ICollectionFixture<BillingApiFactory>
 public sealed class PostgresBillingRunTests(BillingApiFactory factory, ITestOutputHelper output)
     : BillingRunTests(factory, output, Lines())
 {
+    protected override bool OwnsDatabase => true;
+
     private static int Lines() => int.TryParse(Environment.GetEnvironmentVariable("WARRANTY_BILLING_LINES"), out var n) && n > 0 ? n : 10_000;
 }
 
@@ -39,6 +41,12 @@ public sealed class SqliteBillingRunTests(SqliteApiFactory factory, ITestOutputH
 public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper output, int lineCount)
 {
     private int LineCount { get; } = lineCount;
+
+    /// <summary>Whether this test's lines are the only ones in the database (so reports across services count only them).</summary>
+    protected virtual bool OwnsDatabase => false;
+
+    /// <summary>How the stories' claims ended: withdrawn, repair, exchange.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _outcomes = new();
 
     private static readonly string[] Months = ["2025-12", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07"];
 
@@ -65,9 +73,11 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
 
         await BillingComparison.CaughtUpAsync(_admin);
         output.WriteLine($"{LineCount} lines' histories made and projected in {stories.Elapsed.TotalSeconds:0.0} s");
+        var billedFees = new Dictionary<string, (long Count, long Yen)>();
         foreach (var month in Months)
         {
             var (items, summary) = await BillingComparison.RunAsync(_admin, month);
+            billedFees[month] = (items.Count(i => i.Kind == "monthly_fee"), items.Where(i => i.Kind == "monthly_fee").Sum(i => (long)i.AmountYen));
             var byLine = items.Where(i => i.LineId.StartsWith(prefix, StringComparison.Ordinal)).GroupBy(i => i.LineId).ToDictionary(g => g.Key, g => g.ToList());
             Assert.Equal(items.Select(i => i.LineId).Order(StringComparer.Ordinal), items.Select(i => i.LineId));
 
@@ -101,6 +111,8 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
                 $"{month}: {summary["lines"]} lines, {items.Count} items ({string.Join(", ", items.GroupBy(i => i.Kind).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}"))}), " +
                 $"{summary["totalYen"]} yen, tax {summary["taxYen"]}: identical to {LineCount} lines' charges");
         }
+
+        await ReportsMatchTheStoriesAsync(deviceTac, stockTac, billedFees);
 
         // The CSV holds the same records as the NDJSON.
         var (june, juneSummary) = await BillingComparison.RunAsync(_admin, "2026-06");
@@ -156,6 +168,7 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
                 if (kind == 0)
                 {
                     await Ok(_http.PostJsonAsync($"{path}/withdrawal", new { at = At(day, 11) }), "withdrawal");
+                    _outcomes.AddOrUpdate("withdrawn", 1, (_, n) => n + 1);
                     last = day;
                     continue;
                 }
@@ -166,6 +179,7 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
                     await Ok(_http.PostJsonAsync($"{path}/inspection", new { at = At(day.AddDays(2), 10), outcome = "repair" }), "inspection");
                     int[] costs = [8_000, 50_000, 50_001, 72_000, 130_000];
                     await Ok(_http.PostJsonAsync($"{path}/repair-completion", new { at = At(day.AddDays(3), 23), repairCostYen = costs[random.Next(costs.Length)] }), "repair");
+                    _outcomes.AddOrUpdate("repair", 1, (_, n) => n + 1);
                 }
                 else
                 {
@@ -173,6 +187,7 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
                     var replacement = TestData.NewImei(stockTac);
                     await Ok(_http.PostJsonAsync($"{path}/exchange-shipment", new { at = At(day.AddDays(3), 10), replacementImei = replacement }), "shipment");
                     await Ok(_http.PostJsonAsync($"{path}/exchange-delivery", new { at = At(day.AddDays(4), 10) }), "delivery");
+                    _outcomes.AddOrUpdate("exchange", 1, (_, n) => n + 1);
                     imei = replacement;
                 }
 
@@ -203,6 +218,47 @@ public abstract class BillingRunTests(ApiFactory factory, ITestOutputHelper outp
         dataErased = true,
         eCertificateRevoked = true,
     };
+
+    /// <summary>
+    /// The reports count what the stories did: each claim's outcome (claims), each exchange shipped (stock), each month's
+    /// fees as the billing run billed them (fees), and, when only these stories are in the database, the turnaround they
+    /// were written with: repairs completed at 23:00 three days after a 10:00 filing (85 h), exchanges delivered at 10:00
+    /// four days after (96 h).
+    /// </summary>
+    private async Task ReportsMatchTheStoriesAsync(string deviceTac, string stockTac, Dictionary<string, (long Count, long Yen)> billedFees)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var claims = await Ok(_http.GetJsonAsync("/v1/reports/claims?from=2025-01-01&to=2026-06-15"), "claims report");
+        var outcomes = claims["rows"]!.AsArray()
+            .Where(r => r!["tac"]!.GetValue<string>() == deviceTac || r["tac"]!.GetValue<string>() == stockTac)
+            .GroupBy(r => r!["outcome"]!.GetValue<string>())
+            .ToDictionary(g => g.Key, g => g.Sum(r => r!["claims"]!.GetValue<long>()));
+        Assert.Equal(_outcomes.OrderBy(o => o.Key), outcomes.OrderBy(o => o.Key));
+
+        var stock = await Ok(_http.GetJsonAsync("/v1/reports/stock?from=2025-01-01&to=2026-06-15"), "stock report");
+        var shipped = stock["rows"]!.AsArray().Single(r => r!["tac"]!.GetValue<string>() == stockTac)!;
+        Assert.Equal(_outcomes.GetValueOrDefault("exchange"), shipped["shipped"]!.GetValue<long>());
+
+        var fees = await Ok(_http.GetJsonAsync("/v1/reports/fees?from=2025-12&to=2026-07"), "fees report");
+        var byMonth = fees["rows"]!.AsArray().ToDictionary(r => r!["month"]!.GetValue<string>(), r => (r!["chargedOptions"]!.GetValue<long>(), r["feeYen"]!.GetValue<long>()));
+        foreach (var (month, billed) in billedFees)
+        {
+            Assert.True(billed == byMonth[month], $"{month}: billing run fees {billed}, fees report {byMonth[month]}");
+        }
+
+        if (OwnsDatabase)
+        {
+            var turnaround = await Ok(_http.GetJsonAsync("/v1/reports/turnaround?from=2025-01-01&to=2026-06-15"), "turnaround report");
+            Assert.Equal(
+                [("repair", _outcomes.GetValueOrDefault("repair"), 85.0, 85.0), ("exchange", _outcomes.GetValueOrDefault("exchange"), 96.0, 96.0)],
+                turnaround["rows"]!.AsArray().Select(r => (
+                    r!["service"]!.GetValue<string>(), r["completed"]!.GetValue<long>(), r["p50Hours"]!.GetValue<double>(), r["p90Hours"]!.GetValue<double>())));
+        }
+
+        output.WriteLine(
+            $"reports: {claims["claims"]} claims ({string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))}), " +
+            $"{shipped["shipped"]} exchanges shipped, fees of {billedFees.Count} months as billed; read in {clock.ElapsedMilliseconds} ms");
+    }
 
     private async Task<string> ModelAsync(string releaseDate)
     {

@@ -102,8 +102,8 @@ public sealed class ExchangeProtocolTests(GrainClusterFixture fixture)
         await Client.GetGrain<IExchangeStockGrain>(tac).SetAsync(3);
         var stock = Client.GetGrain<IExchangeStockGrain>(tac);
 
-        var takes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => stock.TakeAsync($"shipment-{i}")));
-        var retries = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => stock.TakeAsync($"shipment-{i}")));
+        var takes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => stock.TakeAsync($"shipment-{i}", DateTimeOffset.UtcNow)));
+        var retries = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => stock.TakeAsync($"shipment-{i}", DateTimeOffset.UtcNow)));
 
         Assert.Equal(3, takes.Count(t => t.IsSuccess));
         Assert.All(takes.Where(t => !t.IsSuccess), t => Assert.Equal(ErrorCodes.OutOfStock, t.Error!.Code));
