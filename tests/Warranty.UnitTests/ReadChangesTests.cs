@@ -150,11 +150,11 @@ public class ReadChangesTests
     [Fact]
     public void CLM_9_a_stock_movement_is_an_event_with_its_shipments_line_and_becomes_a_read_movement()
     {
-        var taken = new PendingStockMovement(4, StockMovementKind.Shipment, -1, 11, "line-9/C0001", At.At);
-        var set = new PendingStockMovement(5, StockMovementKind.Set, 39, 50, null, At.At);
+        var taken = new PendingStockMovement("35824005", 4, StockMovementKind.Shipment, -1, 11, "line-9/C0001", At.At);
+        var set = new PendingStockMovement("35824005", 5, StockMovementKind.Set, 39, 50, null, At.At);
 
-        var takenEvent = StockEvents.Of("35824005", taken, Recorded);
-        var setEvent = StockEvents.Of("35824005", set, Recorded);
+        var takenEvent = StockEvents.Of(taken, Recorded);
+        var setEvent = StockEvents.Of(set, Recorded);
 
         Assert.Equal(("stock:35824005:4", "line-9", StockEvents.Taken), (takenEvent.Id, takenEvent.LineId, takenEvent.Type));
         Assert.Equal(("stock:35824005:5", "", StockEvents.Set), (setEvent.Id, setEvent.LineId, setEvent.Type));

@@ -114,7 +114,7 @@ public sealed class ExchangeStockGrain(
     /// <summary>Stores <paramref name="next"/> with its movement (made at <paramref name="at"/>), then appends the movements not in the log yet.</summary>
     private async Task SaveAsync(ExchangeStockState next, StockMovementKind kind, int delta, string? shipmentKey, DateTimeOffset at)
     {
-        var movement = new PendingStockMovement(next.Movements, kind, delta, next.Quantity, shipmentKey, at);
+        var movement = new PendingStockMovement(Tac, next.Movements, kind, delta, next.Quantity, shipmentKey, at);
         await state.WriteAsync(next with { Movements = next.Movements + 1, Unpublished = [.. next.Unpublished, movement] });
         WarrantyMetrics.StockLevel(Tac, next.Quantity);
         Publish();
@@ -138,7 +138,7 @@ public sealed class ExchangeStockGrain(
         }
 
         var now = time.GetUtcNow();
-        await events.PublishAsync(pending.Select(m => StockEvents.Of(Tac, m, now)).ToList());
+        await events.PublishAsync(pending.Select(m => StockEvents.Of(m, now)).ToList());
         var last = pending[^1].Number;
         state.State = state.State with { Unpublished = state.State.Unpublished.Where(m => m.Number > last).ToList() };
     }

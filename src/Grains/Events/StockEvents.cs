@@ -25,8 +25,9 @@ public static class StockEvents
     /// The event of <paramref name="movement"/>. Its line is the one a shipment went to (from the shipment key,
     /// <c>{lineId}/{claimId}</c>); a level set by an admin concerns no line (empty).
     /// </summary>
-    public static LogEvent Of(string tac, PendingStockMovement movement, DateTimeOffset recordedAt)
+    public static LogEvent Of(PendingStockMovement movement, DateTimeOffset recordedAt)
     {
+        var tac = movement.Tac;
         var line = movement.ShipmentKey is { } key && key.LastIndexOf('/') is var slash and > 0 ? key[..slash] : "";
         var data = JsonSerializer.Serialize(new StockMovement(tac, movement.Kind, movement.Delta, movement.Quantity, movement.ShipmentKey), EventJson.Options);
         return new LogEvent(IdOf(tac, movement.Number), line, TypeOf(movement.Kind), movement.At, recordedAt, data);
@@ -36,5 +37,8 @@ public static class StockEvents
 /// <summary>A stock movement as its event's data carries it: the level after it and the change it made.</summary>
 public sealed record StockMovement(string Tac, StockMovementKind Kind, int Delta, int Quantity, string? ShipmentKey);
 
-/// <summary>A movement the stock has stored and not yet seen in the log: its <paramref name="Number"/> makes its event id.</summary>
-public sealed record PendingStockMovement(long Number, StockMovementKind Kind, int Delta, int Quantity, string? ShipmentKey, DateTimeOffset At);
+/// <summary>
+/// A movement the stock of <paramref name="Tac"/> has stored and not yet seen in the log: its <paramref name="Number"/>
+/// makes its event id.
+/// </summary>
+public sealed record PendingStockMovement(string Tac, long Number, StockMovementKind Kind, int Delta, int Quantity, string? ShipmentKey, DateTimeOffset At);

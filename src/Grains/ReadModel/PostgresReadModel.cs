@@ -53,6 +53,28 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
         return lines;
     }
 
+    public override async Task<IReadOnlyList<string>> UnpublishedStocksAsync(
+        string serviceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var command = Source.CreateCommand("""
+            SELECT t
+            FROM (SELECT convert_from(payload, 'UTF8') AS t FROM orleans_grain_state
+                  WHERE service_id = $1 AND grain_type = 'stock' AND payload IS NOT NULL AND modified_at >= $2 AND modified_at < $3) AS s
+            WHERE coalesce(jsonb_array_length(t::jsonb -> 'unpublished'), 0) > 0
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = since.UtcDateTime });
+        command.Parameters.Add(new NpgsqlParameter { Value = until.UtcDateTime });
+        var stocks = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stocks.Add(reader.GetString(0));
+        }
+
+        return stocks;
+    }
+
     public override async Task ReleaseAsync(string owner, CancellationToken cancellationToken)
     {
         await using var command = Source.CreateCommand("UPDATE read_projection SET lease_owner = NULL, lease_until = NULL WHERE name = 'read_model' AND lease_owner = $1");

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Warranty.Grains.Catalog;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Events;
 using Warranty.Grains.Interfaces;
@@ -145,7 +146,7 @@ public sealed class Projector(
     private static readonly JsonSerializerOptions StateJson = StateJsonOptions();
 
     /// <summary>
-    /// Appends the unpublished entries of every line whose stored state, written in the sweep's span, holds some,
+    /// Appends the unpublished entries of every line (and the unpublished movements of every exchange stock) whose stored state, written in the sweep's span, holds some,
     /// straight from that state: the lines are not activated (activating would also resume whatever else a crash
     /// interrupted there, which is the line's business when it is next called). The log ignores ids it has, and the
     /// line counts the entries when it next publishes.
@@ -164,17 +165,30 @@ public sealed class Projector(
             }
         }
 
+        // The stocks' movements too (CLM-9): a stock keeps its last movements in its stored state until its next write.
+        var stocks = await store.UnpublishedStocksAsync(storage.Value.ServiceId, sweep.From, sweep.Noted, cancellationToken);
+        foreach (var json in stocks)
+        {
+            if (JsonSerializer.Deserialize<ExchangeStockState>(json, StateJson) is { Unpublished.Count: > 0 } stock)
+            {
+                var movements = stock.Unpublished.Select(m => StockEvents.Of(m, DateTimeOffset.UtcNow)).ToList();
+                await log.AppendAsync(movements, cancellationToken);
+                published += movements.Count;
+            }
+        }
+
         if (_sweep == sweep)
         {
             _sweep = null;
         }
 
         logger.Log(
-            states.Count > 0 ? LogLevel.Information : LogLevel.Debug,
-            "Read model: swept lines written from {From:o} to {Until:o}: {Lines} held unpublished entries; {Events} appended",
+            states.Count + stocks.Count > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Read model: swept lines and stocks written from {From:o} to {Until:o}: {Lines} lines and {Stocks} stocks held unpublished events; {Events} appended",
             sweep.From,
             sweep.Noted,
             states.Count,
+            stocks.Count,
             published);
     }
 

@@ -47,8 +47,8 @@ public sealed record TurnaroundFigures(ClaimService Service, long Completed, dou
 public sealed record OptionMonths(int FirstCharged, int? LastCharged, long Options);
 
 /// <summary>
-/// The read tables and the projection's place in the log, in the grains' store (<c>read_*</c>: postgres/0004 and
-/// sqlite/0003). One implementation per engine; what goes in them is decided by <see cref="ReadChanges"/>.
+/// The read tables and the projection's place in the log, in the grains' store (<c>read_*</c>: postgres/0005 and 0006,
+/// sqlite/0004 and 0005). One implementation per engine; what goes in them is decided by <see cref="ReadChanges"/>.
 /// </summary>
 public abstract class ReadModelStore
 {
@@ -61,6 +61,13 @@ public abstract class ReadModelStore
     /// (<c>LineState.EventsPublished</c>): what a crash between a line's write and its log append leaves behind.
     /// </summary>
     public abstract Task<IReadOnlyList<string>> UnpublishedLinesAsync(string serviceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The stored states (JSON) of the exchange stocks of service <paramref name="serviceId"/> written from
+    /// <paramref name="since"/> to <paramref name="until"/> that hold movements not known to be in the log
+    /// (<c>ExchangeStockState.Unpublished</c>).
+    /// </summary>
+    public abstract Task<IReadOnlyList<string>> UnpublishedStocksAsync(string serviceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken);
 
     /// <summary>Gives the lease up (a silo shutting down), so another silo projects at once.</summary>
     public abstract Task ReleaseAsync(string owner, CancellationToken cancellationToken);

@@ -66,6 +66,31 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
         return lines;
     }
 
+    public override async Task<IReadOnlyList<string>> UnpublishedStocksAsync(
+        string serviceId, DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(
+            connection,
+            """
+            SELECT t
+            FROM (SELECT CAST(payload AS TEXT) AS t FROM orleans_grain_state
+                  WHERE service_id = $service AND grain_type = 'stock' AND payload IS NOT NULL AND modified_at >= $since AND modified_at < $until)
+            WHERE coalesce(json_array_length(t, '$.unpublished'), 0) > 0
+            """,
+            ("$service", serviceId),
+            ("$since", since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
+            ("$until", until.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)));
+        var stocks = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            stocks.Add(reader.GetString(0));
+        }
+
+        return stocks;
+    }
+
     public override async Task ReleaseAsync(string owner, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
