@@ -48,7 +48,10 @@ public static class LineEvents
     /// claim (repair completed, exchange delivered), the <c>charges</c> that step incurred (BIL-4): the only entries that
     /// add charges, each claim's once.
     /// </summary>
-    public static string DataOf(LineState line, HistoryEntry entry)
+    public static string DataOf(LineState line, HistoryEntry entry) => DataOf(entry, ChargesOf(line, entry));
+
+    /// <summary>The data of an event of <paramref name="entry"/> that carries <paramref name="charges"/> (see <see cref="DataOf(LineState, HistoryEntry)"/>).</summary>
+    public static string DataOf(HistoryEntry entry, IReadOnlyList<ChargeItem> charges)
     {
         var buffer = new ArrayBufferWriter<byte>(384);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -56,7 +59,7 @@ public static class LineEvents
             writer.WriteStartObject();
             HistoryValues.WriteValues(writer, entry);
             writer.WriteString("actor", entry.Actor);
-            if (ChargesOf(line, entry) is { Count: > 0 } charges)
+            if (charges.Count > 0)
             {
                 writer.WriteStartArray("charges");
                 foreach (var charge in charges)

@@ -55,7 +55,7 @@ public static class Commands
     }
 
     /// <summary>The command line: each command with its options, each option declared once (name, help, default, range).</summary>
-    public static RootCommand Build() => new(About) { Seed(), Run(), ServeBaseline(), Exchanges(), Probe(), Check() };
+    public static RootCommand Build() => new(About) { Seed(), Run(), ServeBaseline(), Exchanges(), Probe(), Check(), Events() };
 
     private static Option<string> Manifest(string description = "the seed manifest") => CliOptions.Text("--manifest", description, SeedManifest.DefaultPath);
 
@@ -213,6 +213,36 @@ public static class Commands
 
         static IReadOnlyList<string> List(string? value) =>
             value is null ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    private static Command Events()
+    {
+        var connection = CliOptions.Text("--connection", "the service's PostgreSQL store (its schema installed: start the service on it once)", required: true);
+        var subscribers = CliOptions.OptionalWhole("--subscribers", "how many subscribers' histories", 1, 100_000_000, required: true);
+        var seed = CliOptions.Whole("--seed", "the same seed draws the same histories", 1, 0, int.MaxValue);
+        var prefix = CliOptions.Text("--prefix", "line ids are P-00000000, P-00000001, …", "EV");
+        var until = CliOptions.Text("--until", "the last day (yyyy-MM-dd) a claim may be filed near", "2026-11-30");
+        var models = CliOptions.Whole("--models", "registered models (TACs 35600000…)", 40, 1, 1000);
+        var command = new Command(
+            "events",
+            "write subscribers' synthetic event histories straight into the event log (COPY), to time the read side at scale: the projection, the billing run, the reports")
+        {
+            connection, subscribers, seed, prefix, until, models,
+        };
+        command.SetAction(async (p, _) =>
+        {
+            if (!DateOnly.TryParseExact(p.GetValue(until), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var last))
+            {
+                throw new UsageException($"--until must be yyyy-MM-dd, not '{p.GetValue(until)}'.");
+            }
+
+            using var stop = CancelOnSignals();
+            var options = new EventHistoryOptions(p.GetValue(connection)!, p.GetValue(subscribers)!.Value, p.GetValue(seed), p.GetValue(prefix)!, last, p.GetValue(models));
+            var summary = await new EventHistories(options, Console.Error).WriteAsync(stop.Token);
+            Console.WriteLine(summary.Describe());
+            return Ok;
+        });
+        return command;
     }
 
     private static Distribution ParseDistribution(string value) => value.ToLowerInvariant() switch
