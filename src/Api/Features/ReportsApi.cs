@@ -29,7 +29,7 @@ public static class ReportsApi
             var (from, to) = (read.Date(nameof(From), From), read.Date(nameof(To), To));
             if (from != default && to != default && (to < from || to.DayNumber - from.DayNumber >= MaxDays))
             {
-                read.Error(nameof(To), $"Must be on or after from, and at most {MaxDays} days after it.");
+                read.Error(nameof(To), $"Must be on or after from, at most {MaxDays} days in all.");
             }
 
             return (from, to);
@@ -38,8 +38,8 @@ public static class ReportsApi
 
     /// <summary>A period of months, both included: <c>?from=yyyy-MM&amp;to=yyyy-MM</c>.</summary>
     public sealed record MonthPeriod(
-        [property: FromQuery(Name = "from")] string? From,
-        [property: FromQuery(Name = "to")] string? To) : RequestInput<((int Year, int Month) From, (int Year, int Month) To)>
+        [property: FromQuery(Name = "from"), Required] string? From,
+        [property: FromQuery(Name = "to"), Required] string? To) : RequestInput<((int Year, int Month) From, (int Year, int Month) To)>
     {
         protected override ((int Year, int Month) From, (int Year, int Month) To) Read(FieldReader read)
         {
