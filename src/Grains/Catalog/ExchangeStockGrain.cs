@@ -26,6 +26,15 @@ public sealed class ExchangeStockGrain(
     /// <summary>How many recent shipment keys are remembered to make retries idempotent.</summary>
     public const int RememberedShipments = 2_000;
 
+    /// <summary>The last movement known to be in the log (-1: none yet in this activation).</summary>
+    private long _landed = -1;
+
+    /// <summary>The last movement handed to the log: landed, or in an append under way.</summary>
+    private long _handed = -1;
+
+    /// <summary>The last append started: true once its movements are in the log.</summary>
+    private Task<bool> _append = Task.FromResult(true);
+
     private string Tac => this.GetPrimaryKeyString();
 
     public async Task<Result<ExchangeStock>> SetAsync(int quantity)
@@ -101,13 +110,10 @@ public sealed class ExchangeStockGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        try
+        Publish();
+        if (!await _append)
         {
-            await PublishAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Stock of {Tac}: movements not recorded in the event log on deactivation; they will be on the next activation", Tac);
+            logger.LogWarning("Stock of {Tac}: movements not recorded in the event log on deactivation; they will be on the next activation", Tac);
         }
     }
 
@@ -120,27 +126,47 @@ public sealed class ExchangeStockGrain(
         Publish();
     }
 
-    /// <summary>Starts appending the unpublished movements; not waited for (a failure leaves them for the next attempt).</summary>
-    private void Publish() => _ = PublishAsync().ContinueWith(
-        static (append, logger) => ((ILogger)logger!).LogWarning(append.Exception, "Stock movements not recorded in the event log yet; retried on the next change"),
-        logger,
-        CancellationToken.None,
-        TaskContinuationOptions.OnlyOnFaulted,
-        TaskScheduler.Current);
-
-    /// <summary>Appends the unpublished movements and, once the log has them, drops them from the state (stored with the next change).</summary>
-    private async Task PublishAsync()
+    /// <summary>
+    /// Starts appending the unpublished movements not handed to the log yet, after the appends under way (never the same
+    /// movement twice at once: two writes racing with one id would leave a gap in the log's sequence, which the
+    /// projection waits on). Not waited for: a failure leaves the movements for the next change or activation.
+    /// </summary>
+    private void Publish()
     {
-        var pending = state.State.Unpublished;
+        var pending = state.State.Unpublished.Where(m => m.Number > _handed).ToList();
         if (pending.Count == 0)
         {
             return;
         }
 
-        var now = time.GetUtcNow();
-        await events.PublishAsync(pending.Select(m => StockEvents.Of(m, now)).ToList());
-        var last = pending[^1].Number;
-        state.State = state.State with { Unpublished = state.State.Unpublished.Where(m => m.Number > last).ToList() };
+        _handed = pending[^1].Number;
+        _append = AppendAsync(_append, pending);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="movements"/> once <paramref name="previous"/> has landed, then drops them from the state
+    /// (stored so with the next change); true when they are in the log. Runs on the grain's scheduler.
+    /// </summary>
+    private async Task<bool> AppendAsync(Task<bool> previous, IReadOnlyList<PendingStockMovement> movements)
+    {
+        try
+        {
+            if (await previous)
+            {
+                await events.PublishAsync(movements.Select(m => StockEvents.Of(m, time.GetUtcNow())).ToList());
+                _landed = movements[^1].Number;
+                state.State = state.State with { Unpublished = state.State.Unpublished.Where(m => m.Number > _landed).ToList() };
+                return true;
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Stock of {Tac}: movements not recorded in the event log yet; retried on the next change", Tac);
+        }
+
+        // Not in the log: the next publish hands them over again.
+        _handed = Math.Min(_handed, _landed);
+        return false;
     }
 
     private WarrantyError ModelNotFound() => WarrantyError.NotFound(ErrorCodes.ModelNotFound, $"TAC {Tac} is not in the model catalogue.");

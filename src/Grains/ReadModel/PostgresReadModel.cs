@@ -155,7 +155,7 @@ public sealed class PostgresReadModel(string connectionString) : ReadModelStore
             "UPDATE read_claims SET completed_on = $3, turnaround_seconds = extract(epoch FROM $4 - filed_at)::float8 WHERE line_id = $1 AND claim_id = $2",
             c.LineId, c.ClaimId, JapanTime.DateOf(c.CompletedAt), c.CompletedAt.ToUniversalTime()),
         ModelNamed m => Command(
-            "INSERT INTO read_models (tac, model) VALUES ($1, $2) ON CONFLICT (tac) DO UPDATE SET model = excluded.model",
+            "INSERT INTO read_models (tac, model) VALUES ($1, $2) ON CONFLICT (tac) DO UPDATE SET model = excluded.model WHERE read_models.model <> excluded.model",
             m.Tac, m.Model),
         StockMoved m => Command(
             """

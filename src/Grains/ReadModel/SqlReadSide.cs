@@ -170,6 +170,7 @@ public sealed class SqlReadSide(ReadModelStore store, TimeProvider clock) : IRea
     private static FormatException UnknownValue(string name, string value) => new($"The read model holds an unknown {name} '{value}'.");
 }
 
+/// <summary>The memory store's read side: none (its grains keep no log beyond the process).</summary>
 public sealed class NoReadSide : IReadSide
 {
     public bool Available => false;

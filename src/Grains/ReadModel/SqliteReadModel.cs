@@ -191,7 +191,7 @@ public sealed class SqliteReadModel(string connectionString) : ReadModelStore
             ("$line", c.LineId), ("$claim", c.ClaimId), ("$on", Text(JapanTime.DateOf(c.CompletedAt))), ("$at", Text(c.CompletedAt))),
         ModelNamed m => Command(
             connection,
-            "INSERT INTO read_models (tac, model) VALUES ($tac, $model) ON CONFLICT (tac) DO UPDATE SET model = excluded.model",
+            "INSERT INTO read_models (tac, model) VALUES ($tac, $model) ON CONFLICT (tac) DO UPDATE SET model = excluded.model WHERE model <> excluded.model",
             ("$tac", m.Tac), ("$model", m.Model)),
         StockMoved m => Command(
             connection,

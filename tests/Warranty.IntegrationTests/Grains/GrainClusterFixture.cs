@@ -60,15 +60,29 @@ public sealed class GrainCollection : ICollectionFixture<GrainClusterFixture>
 public sealed class FlakyEventLog : IEventLog
 {
     private readonly MemoryEventLog _log = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _handed = new();
     private int _failures;
+
+    /// <summary>How many writes were handed the event <paramref name="id"/> (whether or not the log already had it).</summary>
+    public int HandedCount(string id) => _handed.GetValueOrDefault(id);
 
     /// <summary>The next <paramref name="writes"/> appends fail.</summary>
     public void FailNext(int writes) => Volatile.Write(ref _failures, writes);
 
-    public Task AppendAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken = default) =>
-        Interlocked.Decrement(ref _failures) >= 0
-            ? Task.FromException(new InvalidOperationException("The event log refused the write (test)."))
-            : _log.AppendAsync(events, cancellationToken);
+    public Task AppendAsync(IReadOnlyList<LogEvent> events, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Decrement(ref _failures) >= 0)
+        {
+            return Task.FromException(new InvalidOperationException("The event log refused the write (test)."));
+        }
+
+        foreach (var e in events)
+        {
+            _handed.AddOrUpdate(e.Id, 1, (_, n) => n + 1);
+        }
+
+        return _log.AppendAsync(events, cancellationToken);
+    }
 
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(long afterSequence, int max, CancellationToken cancellationToken = default) =>
         _log.ReadAsync(afterSequence, max, cancellationToken);
