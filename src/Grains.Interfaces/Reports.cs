@@ -42,7 +42,10 @@ public enum RefusedOperation
     Registration = 2,
 }
 
-/// <summary>Claims of one model (<paramref name="Tac"/>; <paramref name="Model"/> as registrations named it, null when none did), incident and outcome.</summary>
+/// <summary>
+/// Claims of one model (<paramref name="Tac"/>; <paramref name="Model"/>: the catalogue's name as the last registration or
+/// stock movement in the log gave it, null when none did), incident and outcome.
+/// </summary>
 public sealed record ClaimsReportRow(string Tac, string? Model, Incident Incident, ClaimOutcome Outcome, long Claims);
 
 /// <summary>
@@ -69,7 +72,8 @@ public sealed record TurnaroundReport(DateOnly From, DateOnly To, IReadOnlyList<
 
 /// <summary>
 /// One model's exchange stock movements in the period: units added and removed by setting the level, units shipped,
-/// and the level after its last movement in the period.
+/// and the level after its last movement in the period. <paramref name="Model"/> as in <see cref="ClaimsReportRow"/>: a
+/// model nobody registered is named by its stock's movements.
 /// </summary>
 public sealed record StockReportRow(string Tac, string? Model, long Restocked, long WrittenOff, long Shipped, int Quantity);
 

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using Warranty.Grains.Domain;
 using Warranty.Grains.Events;
 using Warranty.Grains.Interfaces;
 using Warranty.Grains.ReadModel;
+using Warranty.Grains.Storage;
 
 namespace Warranty.UnitTests;
 
@@ -161,5 +163,35 @@ public class ReadChangesTests
         Assert.Contains("\"kind\":\"shipment\"", takenEvent.Data);
         Assert.Equal(new StockMoved("line-9", 7, "stock:35824005:4", "35824005", StockMovementKind.Shipment, -1, 11, At.At), Changes(takenEvent).Single());
         Assert.Equal(new StockMoved("", 7, "stock:35824005:5", "35824005", StockMovementKind.Set, 39, 50, At.At), Changes(setEvent).Single());
+    }
+
+    [Fact]
+    public void CLM_9_a_stock_movement_names_its_model_so_a_model_only_ever_stocked_has_a_name()
+    {
+        var taken = new PendingStockMovement("35700001", 2, StockMovementKind.Shipment, -1, 7, "line-9/C0002", At.At, "Spare Phone");
+        var takenEvent = StockEvents.Of(taken, Recorded);
+
+        Assert.Contains("\"model\":\"Spare Phone\"", takenEvent.Data);
+        Assert.Equal(
+            [
+                new StockMoved("line-9", 7, "stock:35700001:2", "35700001", StockMovementKind.Shipment, -1, 7, At.At),
+                new ModelNamed("line-9", 7, "35700001", "Spare Phone"),
+            ],
+            Changes(takenEvent));
+    }
+
+    [Fact]
+    public void A_stock_movement_stored_before_models_were_carried_still_reads_and_names_none()
+    {
+        // The outbox of a stock stored by an earlier version: no "model" in its pending movements.
+        const string stored = """{"tac":"35700001","number":3,"kind":"Set","delta":5,"quantity":12,"at":"2026-05-01T10:00:00+09:00"}""";
+        var options = new JsonSerializerOptions();
+        GrainStateJson.Configure(options);
+        var movement = JsonSerializer.Deserialize<PendingStockMovement>(stored, options)!;
+
+        Assert.Null(movement.Model);
+        Assert.Equal(
+            new StockMoved("", 7, "stock:35700001:3", "35700001", StockMovementKind.Set, 5, 12, movement.At),
+            Changes(StockEvents.Of(movement, Recorded)).Single());
     }
 }

@@ -62,7 +62,8 @@ public static class ReportsApi
             .WithSummary("Claims by model, incident and outcome for a period")
             .WithDescription(
                 "Counts the claims filed from `from` to `to` (Japan dates, both included) by their device's model (its TAC, and the " +
-                "model name registrations gave it), incident and outcome: `pending` (not inspected yet), `withdrawn`, or the " +
+                "catalogue's model name that the last registration or stock movement in the log carried), incident and outcome: " +
+                "`pending` (not inspected yet), `withdrawn`, or the " +
                 "inspection's `repair`, `exchange` or `reject`. Rows come most claims first.")
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
         reports.MapGet("/refusals", RefusalsAsync)
@@ -88,7 +89,8 @@ public static class ReportsApi
             .WithDescription(
                 "For each designated model whose exchange stock moved from `from` to `to` (Japan dates): the units added by setting " +
                 "its level (`restocked`), removed by setting it lower (`writtenOff`), taken for exchange shipments (`shipped`), " +
-                "and its level after its last movement in the period (`quantity`). In TAC order.")
+                "and its level after its last movement in the period (`quantity`), with the model's catalogue name as its movements " +
+                "or registrations last carried it. In TAC order.")
             .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict);
         reports.MapGet("/fees", FeesAsync)
             .WithName("getFeesReport")

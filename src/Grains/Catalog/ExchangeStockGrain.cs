@@ -52,7 +52,7 @@ public sealed class ExchangeStockGrain(
 
         if (state.State.Quantity != quantity || !state.State.Set)
         {
-            await SaveAsync(state.State with { Quantity = quantity, Set = true }, StockMovementKind.Set, quantity - state.State.Quantity, shipmentKey: null, time.GetUtcNow());
+            await SaveAsync(state.State with { Quantity = quantity, Set = true }, StockMovementKind.Set, quantity - state.State.Quantity, shipmentKey: null, time.GetUtcNow(), model.Model);
         }
 
         return Result<ExchangeStock>.Ok(new ExchangeStock(Tac, model.Kind, quantity));
@@ -90,7 +90,8 @@ public sealed class ExchangeStockGrain(
                 StockMovementKind.Shipment,
                 -1,
                 shipmentKey,
-                at);
+                at,
+                model.Model);
             logger.LogDebug("Stock of {Tac} taken for shipment {ShipmentKey}: {Quantity} left", Tac, shipmentKey, state.State.Quantity);
         }
 
@@ -117,10 +118,13 @@ public sealed class ExchangeStockGrain(
         }
     }
 
-    /// <summary>Stores <paramref name="next"/> with its movement (made at <paramref name="at"/>), then appends the movements not in the log yet.</summary>
-    private async Task SaveAsync(ExchangeStockState next, StockMovementKind kind, int delta, string? shipmentKey, DateTimeOffset at)
+    /// <summary>
+    /// Stores <paramref name="next"/> with its movement (made at <paramref name="at"/>, of the model the catalogue names
+    /// <paramref name="model"/>), then appends the movements not in the log yet.
+    /// </summary>
+    private async Task SaveAsync(ExchangeStockState next, StockMovementKind kind, int delta, string? shipmentKey, DateTimeOffset at, string model)
     {
-        var movement = new PendingStockMovement(Tac, next.Movements, kind, delta, next.Quantity, shipmentKey, at);
+        var movement = new PendingStockMovement(Tac, next.Movements, kind, delta, next.Quantity, shipmentKey, at, model);
         await state.WriteAsync(next with { Movements = next.Movements + 1, Unpublished = [.. next.Unpublished, movement] });
         WarrantyMetrics.StockLevel(Tac, next.Quantity);
         Publish();

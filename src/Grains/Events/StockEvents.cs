@@ -29,16 +29,22 @@ public static class StockEvents
     {
         var tac = movement.Tac;
         var line = movement.ShipmentKey is { } key && key.LastIndexOf('/') is var slash and > 0 ? key[..slash] : "";
-        var data = JsonSerializer.Serialize(new StockMovement(tac, movement.Kind, movement.Delta, movement.Quantity, movement.ShipmentKey), EventJson.Options);
+        var data = JsonSerializer.Serialize(
+            new StockMovement(tac, movement.Kind, movement.Delta, movement.Quantity, movement.ShipmentKey, movement.Model), EventJson.Options);
         return new LogEvent(IdOf(tac, movement.Number), line, TypeOf(movement.Kind), movement.At, recordedAt, data);
     }
 }
 
-/// <summary>A stock movement as its event's data carries it: the level after it and the change it made.</summary>
-public sealed record StockMovement(string Tac, StockMovementKind Kind, int Delta, int Quantity, string? ShipmentKey);
+/// <summary>
+/// A stock movement as its event's data carries it: the level after it, the change it made, and the catalogue's name of
+/// the model when the movement was made (<c>null</c> in movements recorded before the name was carried).
+/// </summary>
+public sealed record StockMovement(string Tac, StockMovementKind Kind, int Delta, int Quantity, string? ShipmentKey, string? Model = null);
 
 /// <summary>
 /// A movement the stock of <paramref name="Tac"/> has stored and not yet seen in the log: its <paramref name="Number"/>
-/// makes its event id.
+/// makes its event id. <paramref name="Model"/> is the catalogue's name of the model then (absent from movements stored
+/// before it was kept).
 /// </summary>
-public sealed record PendingStockMovement(string Tac, long Number, StockMovementKind Kind, int Delta, int Quantity, string? ShipmentKey, DateTimeOffset At);
+public sealed record PendingStockMovement(
+    string Tac, long Number, StockMovementKind Kind, int Delta, int Quantity, string? ShipmentKey, DateTimeOffset At, string? Model = null);

@@ -38,7 +38,7 @@ public sealed record ClaimDecided(string LineId, long Sequence, string ClaimId, 
 /// <summary>A claim's service was completed (repair completed, exchange delivered) at <paramref name="CompletedAt"/>.</summary>
 public sealed record ClaimCompleted(string LineId, long Sequence, string ClaimId, DateTimeOffset CompletedAt) : ReadChange(LineId, Sequence);
 
-/// <summary>A registration named the model of a TAC (<c>read_models</c>).</summary>
+/// <summary>A registration, or an exchange stock's movement, named the model of a TAC (<c>read_models</c>).</summary>
 public sealed record ModelNamed(string LineId, long Sequence, string Tac, string Model) : ReadChange(LineId, Sequence);
 
 /// <summary>An exchange stock movement (<c>read_stock_movements</c>): <paramref name="Delta"/> units, <paramref name="Quantity"/> after it.</summary>
@@ -113,6 +113,12 @@ public static class ReadChanges
             case StockEvents.Set or StockEvents.Taken:
                 var stock = data.Deserialize<StockMovement>(EventJson.Options)!;
                 yield return new StockMoved(e.LineId, sequence, e.Id, stock.Tac, stock.Kind, stock.Delta, stock.Quantity, e.At);
+                if (!string.IsNullOrEmpty(stock.Model))
+                {
+                    // A designated exchange model may never be registered by anyone: its stock names it.
+                    yield return new ModelNamed(e.LineId, sequence, stock.Tac, stock.Model);
+                }
+
                 break;
         }
 

@@ -24,10 +24,10 @@ public static class TestData
 
     public static object Model(
         string kind = "android", string releaseDate = "2025-06-01", bool wifiOnly = false, bool soldInJapan = true,
-        bool hasGiteki = true, bool repairableInJapan = true, bool exchangeDesignated = true) => new
+        bool hasGiteki = true, bool repairableInJapan = true, bool exchangeDesignated = true, string model = "Acme Phone") => new
         {
             maker = "Acme",
-            model = "Acme Phone",
+            model,
             kind,
             releaseDate,
             wifiOnly,

@@ -95,6 +95,25 @@ public abstract class ReportsTests(ApiFactory factory)
     }
 
     [Fact]
+    public async Task CLM_9_the_stock_report_names_a_designated_model_that_no_subscriber_ever_registered()
+    {
+        // Stocked for exchanges only: its name comes from the stock's movements, the catalogue's name when each was made.
+        var tac = TestData.NewTac();
+        await Ok(_admin.PutJsonAsync($"/v1/catalog/models/{tac}", TestData.Model(model: "Spare Phone")));
+        await Ok(_admin.PutJsonAsync($"/v1/exchange-stock/{tac}", new { quantity = 4 }));
+        await BillingComparison.CaughtUpAsync(_admin);
+
+        Assert.Equal("Spare Phone", await StockModelAsync(tac));
+
+        // Renamed in the catalogue: the next movement names it anew.
+        await Ok(_admin.PutJsonAsync($"/v1/catalog/models/{tac}", TestData.Model(model: "Spare Phone 2")));
+        await Ok(_admin.PutJsonAsync($"/v1/exchange-stock/{tac}", new { quantity = 6 }));
+        await BillingComparison.CaughtUpAsync(_admin);
+
+        Assert.Equal("Spare Phone 2", await StockModelAsync(tac));
+    }
+
+    [Fact]
     public async Task COV_4_REG_2_the_refusals_report_counts_refused_filings_quotes_and_registrations_by_the_rules_they_named()
     {
         var tac = TestData.NewTac();
@@ -182,6 +201,13 @@ public abstract class ReportsTests(ApiFactory factory)
         Assert.Equal(HttpStatusCode.BadRequest, response.Status);
         Assert.Equal(ErrorCodes.InvalidRequest, response.Body.Code());
         Assert.NotNull(response.Body!["errors"]![field]);
+    }
+
+    private async Task<string?> StockModelAsync(string tac)
+    {
+        var today = factory.Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd");
+        var report = await Ok(_http.GetJsonAsync($"/v1/reports/stock?from={today}&to={today}"));
+        return report["rows"]!.AsArray().Single(r => r!["tac"]!.GetValue<string>() == tac)!["model"]?.GetValue<string>();
     }
 
     private async Task<string> ClaimAsync(string tac, string incident, string at)

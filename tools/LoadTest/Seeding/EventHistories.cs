@@ -157,7 +157,8 @@ public sealed class EventHistories(EventHistoryOptions options, TextWriter progr
             _stockLevels[model] += delta;
         }
 
-        var movement = new PendingStockMovement(StockTac(model), _stockMovements[model]++, kind, delta, _stockLevels[model], shipmentKey, at);
+        var movement = new PendingStockMovement(
+            StockTac(model), _stockMovements[model]++, kind, delta, _stockLevels[model], shipmentKey, at, $"Exchange model {model:00}");
         return StockEvents.Of(movement, _recordedAt);
     }
 
