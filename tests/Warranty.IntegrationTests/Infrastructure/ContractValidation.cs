@@ -17,11 +17,13 @@ namespace Warranty.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class ContractValidator
 {
-    private readonly ConcurrentDictionary<string, JsonSchema> _schemas = new();
+    // JsonSchema.Net resolves a $ref while it builds a schema, and two builds racing over the same document can leave a
+    // $ref unresolved for good (CI saw "Could not resolve …" for one operation of one factory). So every response schema
+    // is built once, in Load, one validator at a time, against a registry of this validator's own; Check only reads.
+    private static readonly Lock BuildLock = new();
+    private Dictionary<string, JsonSchema> _schemas = [];
     private List<(Regex Pattern, string Template)> _paths = [];
     private JsonDocument? _document;
-    private BuildOptions? _build;
-    private string _base = "";
     private int _validated;
 
     /// <summary>Responses checked so far (every status; bodies too when they are JSON).</summary>
@@ -29,27 +31,71 @@ public sealed class ContractValidator
 
     public ConcurrentQueue<string> Failures { get; } = new();
 
-    public bool Loaded => _document is not null;
+    public bool Loaded => Volatile.Read(ref _document) is not null;
 
     public void Load(string openApiJson)
     {
         var document = JsonDocument.Parse(openApiJson);
-        _base = $"urn:warranty-contract:{Guid.NewGuid():N}";
-        // OpenAPI 3.1 schemas are JSON Schema 2020-12 with OpenAPI's own keywords (discriminator, example) beside them.
-        var build = new BuildOptions { Dialect = Dialect.Draft202012 };
-        SchemaRegistry.Global.Register(new JsonElementBaseDocument(document.RootElement, new Uri(_base)));
-        _paths = document.RootElement.GetProperty("paths").EnumerateObject()
+        var root = document.RootElement;
+        var baseUri = $"urn:warranty-contract:{Guid.NewGuid():N}";
+        var schemas = new Dictionary<string, JsonSchema>(StringComparer.Ordinal);
+        lock (BuildLock)
+        {
+            // OpenAPI 3.1 schemas are JSON Schema 2020-12 with OpenAPI's own keywords (discriminator, example) beside them.
+            var registry = new SchemaRegistry();
+            registry.Register(new JsonElementBaseDocument(root, new Uri(baseUri)));
+            var build = new BuildOptions { Dialect = Dialect.Draft202012, SchemaRegistry = registry };
+            foreach (var path in root.GetProperty("paths").EnumerateObject())
+            {
+                foreach (var operation in path.Value.EnumerateObject().Where(o => o.Value.ValueKind == JsonValueKind.Object))
+                {
+                    if (!operation.Value.TryGetProperty("responses", out var responses))
+                    {
+                        continue;
+                    }
+
+                    foreach (var response in responses.EnumerateObject())
+                    {
+                        if (!response.Value.TryGetProperty("content", out var content))
+                        {
+                            continue;
+                        }
+
+                        foreach (var media in content.EnumerateObject().Where(m => m.Value.TryGetProperty("schema", out _)))
+                        {
+                            var pointer = Pointer(path.Name, operation.Name, response.Name, media.Name);
+                            var schema = JsonSchema.FromText($"{{\"$ref\":\"{baseUri}{pointer}\"}}", build);
+                            try
+                            {
+                                schema.Evaluate(JsonDocument.Parse("null").RootElement);
+                            }
+                            catch (RefResolutionException e)
+                            {
+                                throw new InvalidOperationException($"The served OpenAPI document's schema at {pointer} does not resolve: {e.Message}", e);
+                            }
+
+                            schemas[pointer] = schema;
+                        }
+                    }
+                }
+            }
+        }
+
+        _schemas = schemas;
+        _paths = root.GetProperty("paths").EnumerateObject()
             .Select(p => (new Regex("^" + Regex.Replace(Regex.Escape(p.Name), @"\\\{[^/]+?}", "[^/]+") + "$"), p.Name))
             .OrderBy(p => p.Name.Count(c => c == '{'))
             .ToList();
-        _build = build;
-        _document = document;
+        Volatile.Write(ref _document, document);
     }
+
+    private static string Pointer(string template, string method, string status, string media) =>
+        $"#/paths/{Escape(template)}/{method}/responses/{status}/content/{Escape(media)}/schema";
 
     /// <summary>Null when the response keeps the contract; else what is wrong.</summary>
     public string? Check(string method, string path, int status, string? contentType, byte[] body)
     {
-        if (_document is not { } document || _build is null)
+        if (Volatile.Read(ref _document) is not { } document)
         {
             return null;
         }
@@ -79,8 +125,11 @@ public sealed class ContractValidator
             return $"{method} {path} answered {status} as {media}, which {method} {template} does not declare";
         }
 
-        var pointer = $"#/paths/{Escape(template)}/{method.ToLowerInvariant()}/responses/{code}/content/{Escape(media)}/schema";
-        var schema = _schemas.GetOrAdd(pointer, p => JsonSchema.FromText($"{{\"$ref\":\"{_base}{p}\"}}", _build));
+        if (!_schemas.TryGetValue(Pointer(template, method.ToLowerInvariant(), code, media), out var schema))
+        {
+            return $"{method} {path} answered {status} as {media}, whose schema in {method} {template} was not built";
+        }
+
         // NDJSON (the billing run): every line is one value of the declared schema.
         var values = media.EndsWith("ndjson", StringComparison.Ordinal)
             ? Encoding.UTF8.GetString(body).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Encoding.UTF8.GetBytes).ToList()
