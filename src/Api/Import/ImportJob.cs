@@ -34,6 +34,13 @@ internal sealed partial class ImportJob
     private readonly Lock _countsLock = new();
     private readonly Channel<ImportWork> _work;
     private readonly Channel<ImportEvent> _output = Channel.CreateBounded<ImportEvent>(new BoundedChannelOptions(OutputCapacity) { SingleReader = true });
+
+    /// <summary>
+    /// The every-N progress objects, written under <see cref="_countsLock"/> as their counts are taken, so they queue in
+    /// count order; the writer takes them, and its own timed snapshot, under the same lock, so the counts a client sees
+    /// never go back. One object per N records: it stays small even when the client reads slowly.
+    /// </summary>
+    private readonly Channel<ImportEvent> _milestones = Channel.CreateUnbounded<ImportEvent>(new UnboundedChannelOptions { SingleReader = true });
     private long _processed;
     private long _imported;
     private long _skipped;
@@ -255,7 +262,6 @@ internal sealed partial class ImportJob
     /// <summary>Counts a finished record; queues its error, and a progress object every N records.</summary>
     private async ValueTask RecordAsync(RecordOutcome outcome, ImportEvent? error, CancellationToken cancellationToken)
     {
-        ImportEvent? progress = null;
         lock (_countsLock)
         {
             switch (outcome)
@@ -274,7 +280,7 @@ internal sealed partial class ImportJob
             _processed++;
             if (_processed % _options.ProgressEveryRecords == 0)
             {
-                progress = ProgressLocked();
+                _milestones.Writer.TryWrite(ProgressLocked());
             }
         }
 
@@ -282,11 +288,6 @@ internal sealed partial class ImportJob
         {
             LogRecordFailed(_logger, error.Line ?? 0, error.LineId, error.Code);
             await _output.Writer.WriteAsync(error, cancellationToken);
-        }
-
-        if (progress is not null)
-        {
-            await _output.Writer.WriteAsync(progress, cancellationToken);
         }
     }
 
@@ -296,14 +297,22 @@ internal sealed partial class ImportJob
         using var json = new Utf8JsonWriter(response, new JsonWriterOptions { Encoder = _json.Encoder });
         var lastProgress = _clock.Elapsed;
         Task<bool>? waiting = null;
+        Task<bool>? milestone = null;
         while (true)
         {
             waiting ??= _output.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            milestone ??= _milestones.Reader.WaitToReadAsync(cancellationToken).AsTask();
             var due = lastProgress + _options.ProgressInterval - _clock.Elapsed;
-            if (!waiting.IsCompleted && due > TimeSpan.Zero)
+            if (!waiting.IsCompleted && !milestone.IsCompleted && due > TimeSpan.Zero)
             {
-                await Task.WhenAny(waiting, Task.Delay(due, cancellationToken));
+                await Task.WhenAny(waiting, milestone, Task.Delay(due, cancellationToken));
                 cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            if (milestone.IsCompleted)
+            {
+                await milestone; // the objects themselves are taken below, with the counts' lock held
+                milestone = null;
             }
 
             if (waiting.IsCompleted)
@@ -319,25 +328,12 @@ internal sealed partial class ImportJob
                 for (var written = 0; written < FlushEvery && _output.Reader.TryRead(out var item); written++)
                 {
                     Write(json, response, item);
-                    if (item.Type == ImportEventType.Progress)
-                    {
-                        lastProgress = _clock.Elapsed;
-                        LogProgress(item);
-                    }
                 }
             }
 
-            if (_clock.Elapsed - lastProgress >= _options.ProgressInterval)
+            if (WriteProgress(json, response, timed: _clock.Elapsed - lastProgress >= _options.ProgressInterval))
             {
-                ImportEvent progress;
-                lock (_countsLock)
-                {
-                    progress = ProgressLocked();
-                }
-
-                Write(json, response, progress);
                 lastProgress = _clock.Elapsed;
-                LogProgress(progress);
             }
 
             if ((await response.FlushAsync(cancellationToken)).IsCompleted)
@@ -346,6 +342,7 @@ internal sealed partial class ImportJob
             }
         }
 
+        WriteProgress(json, response, timed: false);
         ImportEvent summary;
         lock (_countsLock)
         {
@@ -358,6 +355,41 @@ internal sealed partial class ImportJob
         Write(json, response, summary);
         await response.FlushAsync(cancellationToken);
         LogFinished(_logger, summary.Processed!.Value, summary.Imported!.Value, summary.Skipped!.Value, summary.Failed!.Value, summary.ElapsedMs!.Value, summary.RatePerSecond!.Value);
+    }
+
+    /// <summary>
+    /// Writes the queued every-N progress objects and, when <paramref name="timed"/>, a snapshot of the counts after them;
+    /// true when it wrote any. Both are taken under the counts' lock: an every-N object not yet queued counts more records
+    /// than the snapshot, so the counts written never go back.
+    /// </summary>
+    private bool WriteProgress(Utf8JsonWriter json, PipeWriter response, bool timed)
+    {
+        List<ImportEvent>? progress = null;
+        lock (_countsLock)
+        {
+            while (_milestones.Reader.TryRead(out var milestone))
+            {
+                (progress ??= []).Add(milestone);
+            }
+
+            if (timed)
+            {
+                (progress ??= []).Add(ProgressLocked());
+            }
+        }
+
+        if (progress is null)
+        {
+            return false;
+        }
+
+        foreach (var item in progress)
+        {
+            Write(json, response, item);
+            LogProgress(item);
+        }
+
+        return true;
     }
 
     private void Write(Utf8JsonWriter json, PipeWriter response, ImportEvent item)

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
 using Warranty.IntegrationTests.Api;
 using Warranty.IntegrationTests.Infrastructure;
 
@@ -359,6 +360,28 @@ public sealed class ImportApiTests(ApiFactory factory) : ApiTestBase(factory)
         Assert.Contains((2000L, 2000L, 0L, 0L), progress);
         Assert.Equal(progress.Select(p => p.Processed).Order(), progress.Select(p => p.Processed));
         Assert.All(events.Where(e => e.Str("type") == "progress"), e => Assert.True(e["ratePerSecond"]!.GetValue<double>() >= 0));
+    }
+
+    [Fact]
+    public async Task Progress_counts_never_go_back_when_timed_objects_and_every_N_objects_interleave()
+    {
+        // A progress object every 7 records and every millisecond: both kinds come out
+        // all the time, and a client that plots the counts must never see them go back.
+        await using var chatty = Factory.WithWebHostBuilder(b => b
+            .UseSetting("Warranty:Import:ProgressEveryRecords", "7")
+            .UseSetting("Warranty:Import:ProgressInterval", "00:00:00.001"));
+        var admin = chatty.CreateClient().As("admin");
+        for (var run = 0; run < 3; run++)
+        {
+            using var response = await admin.PostAsync(Path, new StringContent(Body(LinesOnly(700)), Encoding.UTF8, Ndjson));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var events = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+
+            Assert.True(Summary(events) == (700, 700, 0, 0), Describe(events));
+            var processed = events.Where(e => e.Str("type") == "progress").Select(e => Counts(e).Processed).ToList();
+            Assert.Equal(processed.Order(), processed);
+            Assert.All(Enumerable.Range(1, 100), k => Assert.Contains(7L * k, processed));
+        }
     }
 
     [Fact]
